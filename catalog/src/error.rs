@@ -1,0 +1,208 @@
+//! `CatalogError`: everything a query can fail with, classified once.
+//!
+//! SQLite reports syntax errors, unknown tables and unknown columns alike as
+//! `SQLITE_ERROR` with a message; this module turns those messages into kinds
+//! so the wire layer can pick a SQLSTATE without parsing text itself.
+
+use hostgres_collectors::{CollectError, CollectErrorKind};
+use rusqlite::ErrorCode;
+
+/// A protocol-neutral category of [`CatalogError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogErrorKind {
+    Syntax,
+    UndefinedTable,
+    UndefinedColumn,
+    UndefinedFunction,
+    /// A write or schema change on the read-only engine.
+    ReadOnly,
+    /// Refused by the access policy.
+    Denied,
+    /// Cancelled by the client or stopped by a timeout.
+    Cancelled,
+    /// The query lacks what a table needs (a constraint on a required column).
+    MissingConstraint,
+    /// A wrong value or parameter count.
+    InvalidParameter,
+    /// A data error during evaluation (overflow, bad conversion).
+    Data,
+    /// A feature hostgres does not offer.
+    Unsupported,
+    /// Too much output or too large a statement.
+    Limit,
+    Internal,
+}
+
+/// An error from preparing or running a query.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{0}")]
+    Syntax(String),
+    #[error("relation \"{name}\" does not exist")]
+    UndefinedTable {
+        name: String,
+        /// The closest known table, offered as a hint.
+        suggestion: Option<String>,
+    },
+    #[error("column \"{0}\" does not exist")]
+    UndefinedColumn(String),
+    #[error("function {0} does not exist")]
+    UndefinedFunction(String),
+    #[error("cannot execute {0} in a read-only database")]
+    ReadOnly(String),
+    #[error("permission denied: {0}")]
+    Denied(String),
+    #[error("canceling statement due to user request")]
+    Cancelled,
+    #[error("{0}")]
+    MissingConstraint(String),
+    #[error("{0}")]
+    InvalidParameter(String),
+    #[error("{0}")]
+    Data(String),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{0}")]
+    Limit(String),
+    #[error("reading table {table} failed: {source}")]
+    Scan {
+        table: &'static str,
+        #[source]
+        source: CollectError,
+    },
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl CatalogError {
+    pub fn kind(&self) -> CatalogErrorKind {
+        match self {
+            CatalogError::Syntax(_) => CatalogErrorKind::Syntax,
+            CatalogError::UndefinedTable { .. } => CatalogErrorKind::UndefinedTable,
+            CatalogError::UndefinedColumn(_) => CatalogErrorKind::UndefinedColumn,
+            CatalogError::UndefinedFunction(_) => CatalogErrorKind::UndefinedFunction,
+            CatalogError::ReadOnly(_) => CatalogErrorKind::ReadOnly,
+            CatalogError::Denied(_) => CatalogErrorKind::Denied,
+            CatalogError::Cancelled => CatalogErrorKind::Cancelled,
+            CatalogError::MissingConstraint(_) => CatalogErrorKind::MissingConstraint,
+            CatalogError::InvalidParameter(_) => CatalogErrorKind::InvalidParameter,
+            CatalogError::Data(_) => CatalogErrorKind::Data,
+            CatalogError::Unsupported(_) => CatalogErrorKind::Unsupported,
+            CatalogError::Limit(_) => CatalogErrorKind::Limit,
+            CatalogError::Scan { source, .. } => match source.kind() {
+                CollectErrorKind::Interrupted => CatalogErrorKind::Cancelled,
+                CollectErrorKind::Usage => CatalogErrorKind::MissingConstraint,
+                CollectErrorKind::Denied => CatalogErrorKind::Denied,
+                _ => CatalogErrorKind::Internal,
+            },
+            CatalogError::Internal(_) => CatalogErrorKind::Internal,
+        }
+    }
+
+    /// A hint for the user, when there is something useful to suggest.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CatalogError::UndefinedTable {
+                suggestion: Some(s),
+                ..
+            } => Some(format!("Perhaps you meant the table \"{s}\". `\\dt` lists all tables.")),
+            CatalogError::UndefinedTable { .. } => {
+                Some("`\\dt` or `hostgres tables` lists the tables.".to_owned())
+            }
+            CatalogError::MissingConstraint(_) => Some(
+                "Add an equality (=, IN) or LIKE condition on that column, e.g. WHERE path = '/etc/passwd'."
+                    .to_owned(),
+            ),
+            CatalogError::ReadOnly(_) => {
+                Some("hostgres tables describe the host and are read-only.".to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// Classifies an error from SQLite by its code and message.
+    pub(crate) fn from_sqlite(e: rusqlite::Error, known_tables: &[&str]) -> CatalogError {
+        let (code, message) = match &e {
+            rusqlite::Error::SqliteFailure(err, msg) => (
+                Some(err.code),
+                msg.clone().unwrap_or_else(|| err.to_string()),
+            ),
+            other => (None, other.to_string()),
+        };
+        if code == Some(ErrorCode::OperationInterrupted) || message == "interrupted" {
+            return CatalogError::Cancelled;
+        }
+        if code == Some(ErrorCode::AuthorizationForStatementDenied) {
+            return CatalogError::Denied(message);
+        }
+        if let Some(rest) = message.strip_prefix("no such table: ") {
+            let name = rest.trim().to_owned();
+            let bare = name.rsplit('.').next().unwrap_or(&name).to_owned();
+            return CatalogError::UndefinedTable {
+                suggestion: closest(&bare, known_tables),
+                name,
+            };
+        }
+        if message.ends_with("may not be modified") || message.contains("readonly database") {
+            return CatalogError::ReadOnly("a write".to_owned());
+        }
+        if let Some(rest) = message.strip_prefix("no such column: ") {
+            return CatalogError::UndefinedColumn(rest.trim().to_owned());
+        }
+        if let Some(rest) = message.strip_prefix("no such function: ") {
+            return CatalogError::UndefinedFunction(format!("{}()", rest.trim()));
+        }
+        if let Some(rest) = message
+            .strip_prefix("wrong number of arguments to function ")
+            .or_else(|| message.strip_prefix("wrong number of arguments to "))
+        {
+            return CatalogError::UndefinedFunction(rest.trim().to_owned());
+        }
+        if message.contains("syntax error")
+            || message.starts_with("incomplete input")
+            || message.starts_with("unrecognized token")
+            || message.contains("is not a function")
+        {
+            return CatalogError::Syntax(message);
+        }
+        if matches!(e, rusqlite::Error::InvalidParameterCount(..))
+            || code == Some(ErrorCode::ParameterOutOfRange)
+        {
+            return CatalogError::InvalidParameter(message);
+        }
+        if code == Some(ErrorCode::TooBig) {
+            return CatalogError::Limit(message);
+        }
+        if message.contains("integer overflow") || message.starts_with("datatype mismatch") {
+            return CatalogError::Data(message);
+        }
+        if message.starts_with("ambiguous column name") {
+            return CatalogError::Syntax(message);
+        }
+        CatalogError::Internal(message)
+    }
+}
+
+/// The candidate nearest to `name` by edit distance, if it is close enough to be a likely typo.
+pub(crate) fn closest(name: &str, candidates: &[&str]) -> Option<String> {
+    let name = name.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(&name, c), *c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2) || c.starts_with(&name) || name.starts_with(*c))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_table_for_typos() {
+        let known = ["processes", "process_open_files", "users", "groups"];
+        assert_eq!(closest("proceses", &known).as_deref(), Some("processes"));
+        assert_eq!(closest("user", &known).as_deref(), Some("users"));
+        assert_eq!(closest("zzzzzzzz", &known), None);
+    }
+}

@@ -1,0 +1,43 @@
+//! The hostgres SQL engine: every host table is a SQLite virtual table.
+//!
+//! A session opens an [`Engine`] (one in-memory SQLite connection with every
+//! table of a [`Registry`] registered as an eponymous virtual table), has
+//! [`translate`] turn PostgreSQL-dialect SQL into SQLite's, and runs it.
+//! When SQLite scans a table, the generic module in `vtab` calls the table's
+//! [`Table::generate`] with the constraints it can use, and the generator
+//! reads the host through `hostgres_collectors`.
+//!
+//! Layout:
+//! - `schema`: [`Schema`], [`Column`], [`ColumnType`]: declarative table specs.
+//! - `table`: the [`Table`] trait and the [`Registry`].
+//! - `scan`: [`ScanContext`] (constraints, used columns) and [`Rows`].
+//! - `tables`: the built-in tables, one file each.
+//! - `vtab`: the one SQLite virtual-table module (the only `unsafe` code).
+//! - `engine`: [`Engine`], the read-only SQLite connection of a session.
+//! - `session`: state shared between an engine and its virtual tables.
+//! - `translate`: PostgreSQL dialect to SQLite, session commands, type inference.
+//! - `functions`: SQL functions registered on every engine.
+//! - `error`: [`CatalogError`] and its kinds.
+
+mod engine;
+mod error;
+pub mod functions;
+mod scan;
+mod schema;
+mod session;
+mod table;
+pub mod tables;
+#[cfg(test)]
+mod testing;
+pub mod translate;
+mod value;
+mod vtab;
+
+pub use engine::{
+    Cell, ColumnMeta, Described, Engine, EngineOptions, Interrupter, QueryResult, RowRef, RowSink,
+};
+pub use error::{CatalogError, CatalogErrorKind};
+pub use scan::{ColumnConstraint, RowBuilder, Rows, ScanContext};
+pub use schema::{Column, ColumnFlags, ColumnType, Schema, col};
+pub use table::{Registry, Table};
+pub use value::Value;

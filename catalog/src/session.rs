@@ -1,0 +1,98 @@
+//! `ScanState`: what one SQLite connection's virtual tables share with its engine.
+//!
+//! It carries the host root, the interrupt flag that long scans poll, the
+//! per-statement cache of generated rows, and the structured error or notices
+//! of the last scan (SQLite only passes a message string back).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use hostgres_collectors::{CollectError, HostRoot};
+
+use crate::vtab::RowSet;
+
+/// How many distinct scans one statement (or snapshot) keeps before it stops caching.
+const MAX_CACHED_SCANS: usize = 512;
+
+pub(crate) type CacheKey = (&'static str, String);
+
+#[derive(Debug)]
+pub(crate) struct ScanState {
+    pub(crate) root: HostRoot,
+    pub(crate) interrupted: AtomicBool,
+    cache: Mutex<HashMap<CacheKey, Arc<RowSet>>>,
+    scan_error: Mutex<Option<(&'static str, CollectError)>>,
+    notices: Mutex<Vec<String>>,
+    /// Set when SQLite's authorizer refused a write, so the error maps to "read-only".
+    pub(crate) write_refused: AtomicBool,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these locks cannot leave the data half
+    // updated (each critical section is one map or vector operation), so a
+    // poisoned lock is still safe to use.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl ScanState {
+    pub(crate) fn new(root: HostRoot) -> Self {
+        ScanState {
+            root,
+            interrupted: AtomicBool::new(false),
+            cache: Mutex::new(HashMap::new()),
+            scan_error: Mutex::new(None),
+            notices: Mutex::new(Vec::new()),
+            write_refused: AtomicBool::new(false),
+        }
+    }
+
+    /// Rows a scan with the same table and constraints produced earlier in this statement.
+    pub(crate) fn cached(&self, key: &CacheKey) -> Option<Arc<RowSet>> {
+        lock(&self.cache).get(key).cloned()
+    }
+
+    /// Keeps a scan's rows for the rest of the statement (or snapshot).
+    pub(crate) fn cache(&self, key: CacheKey, rows: RowSet) -> Arc<RowSet> {
+        let rows = Arc::new(rows);
+        let mut cache = lock(&self.cache);
+        if cache.len() < MAX_CACHED_SCANS {
+            cache.insert(key, Arc::clone(&rows));
+        }
+        rows
+    }
+
+    /// Forgets every cached scan, so the next read sees the host as it is now.
+    pub(crate) fn clear_cache(&self) {
+        lock(&self.cache).clear();
+    }
+
+    pub(crate) fn set_scan_error(&self, table: &'static str, error: CollectError) {
+        *lock(&self.scan_error) = Some((table, error));
+    }
+
+    pub(crate) fn take_scan_error(&self) -> Option<(&'static str, CollectError)> {
+        lock(&self.scan_error).take()
+    }
+
+    /// Records that a scan skipped what it could not read, for a NOTICE to the client.
+    pub(crate) fn notice_skipped(&self, table: &'static str, error: &CollectError) {
+        tracing::debug!(table, %error, "scan skipped an unreadable source");
+        let mut notices = lock(&self.notices);
+        if notices.len() < 16 {
+            notices.push(format!("{table}: {error}; rows from it are missing"));
+        }
+    }
+
+    pub(crate) fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *lock(&self.notices))
+    }
+
+    /// Resets the per-statement flags before a statement runs.
+    pub(crate) fn begin_statement(&self) {
+        self.interrupted.store(false, Ordering::Relaxed);
+        self.write_refused.store(false, Ordering::Relaxed);
+        lock(&self.scan_error).take();
+        lock(&self.notices).clear();
+    }
+}

@@ -1,0 +1,3 @@
+//! Readers of `/proc`, one module per kernel file or family.
+
+pub mod loadavg;
