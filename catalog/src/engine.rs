@@ -205,7 +205,8 @@ impl Engine {
         let mut conn = Connection::open_in_memory().map_err(internal)?;
         let state = Arc::new(ScanState::new(options.root.clone()));
 
-        conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0).map_err(internal)?;
+        conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)
+            .map_err(internal)?;
         conn.set_limit(Limit::SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_LENGTH)
             .map_err(internal)?;
         conn.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_LENGTH)
@@ -217,8 +218,11 @@ impl Engine {
             false,
         )
         .map_err(internal)?;
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)
-            .map_err(internal)?;
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA,
+            false,
+        )
+        .map_err(internal)?;
 
         for table in options.registry.iter() {
             let aux = TableAux {
@@ -365,7 +369,11 @@ impl Engine {
     }
 }
 
-fn bind(stmt: &mut rusqlite::CachedStatement<'_>, index: usize, value: &Value) -> rusqlite::Result<()> {
+fn bind(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    index: usize,
+    value: &Value,
+) -> rusqlite::Result<()> {
     match value {
         Value::Null => stmt.raw_bind_parameter(index, rusqlite::types::Null),
         Value::Int(v) => stmt.raw_bind_parameter(index, v),
@@ -388,18 +396,20 @@ fn column_meta(stmt: &rusqlite::Statement<'_>) -> Vec<ColumnMeta> {
 /// changes the schema or reaches outside the in-memory database is refused.
 fn authorize(state: &ScanState, ctx: &AuthContext<'_>) -> Authorization {
     match &ctx.action {
-        AuthAction::Select | AuthAction::Read { .. } | AuthAction::Function { .. } | AuthAction::Recursive => {
-            Authorization::Allow
-        }
+        AuthAction::Select
+        | AuthAction::Read { .. }
+        | AuthAction::Function { .. }
+        | AuthAction::Recursive => Authorization::Allow,
         AuthAction::Pragma {
             pragma_name,
             pragma_value: None,
         } if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) => {
             Authorization::Allow
         }
-        AuthAction::Pragma { pragma_name, pragma_value: Some(_) }
-            if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) =>
-        {
+        AuthAction::Pragma {
+            pragma_name,
+            pragma_value: Some(_),
+        } if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) => {
             // `PRAGMA table_info(x)` passes its argument as the value.
             Authorization::Allow
         }

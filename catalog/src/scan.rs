@@ -252,7 +252,11 @@ mod tests {
     static SCHEMA: Schema = Schema {
         name: "t",
         doc: "test",
-        columns: &[col("n", BigInt, "n"), col("s", Text, "s"), col("d", Double, "d")],
+        columns: &[
+            col("n", BigInt, "n"),
+            col("s", Text, "s"),
+            col("d", Double, "d"),
+        ],
     };
 
     #[test]

@@ -196,6 +196,9 @@ mod tests {
         assert!(path.is_keyed() && path.is_pushed_down());
         assert!(!SCHEMA.columns[1].is_pushed_down());
         assert_eq!(SCHEMA.required_columns().count(), 1);
-        assert_eq!(ColumnType::from_sql_name("unsigned bigint"), Some(UnsignedBigInt));
+        assert_eq!(
+            ColumnType::from_sql_name("unsigned bigint"),
+            Some(UnsignedBigInt)
+        );
     }
 }

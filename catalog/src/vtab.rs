@@ -264,7 +264,11 @@ fn value_from_ref(v: ValueRef<'_>) -> Value {
 
 impl HostCursor<'_> {
     /// Runs the generator (once per distinct constraint set within a statement).
-    fn scan(&self, plan: &Plan, constraints: Vec<ColumnConstraint>) -> Result<RowSet, CollectError> {
+    fn scan(
+        &self,
+        plan: &Plan,
+        constraints: Vec<ColumnConstraint>,
+    ) -> Result<RowSet, CollectError> {
         let table = &self.vtab.table;
         let state = &self.vtab.state;
         let schema = table.schema();
@@ -272,7 +276,10 @@ impl HostCursor<'_> {
 
         let required: Vec<&str> = schema.required_columns().map(|c| c.name).collect();
         if !required.is_empty() {
-            let met = plan.args.iter().any(|a| required.contains(&schema.columns[a.column].name));
+            let met = plan
+                .args
+                .iter()
+                .any(|a| required.contains(&schema.columns[a.column].name));
             if !met {
                 return Err(CollectError::Usage(format!(
                     "{} requires {} in WHERE",
@@ -501,7 +508,10 @@ mod engine_tests {
                     2 => Some("two"),
                     _ => None,
                 };
-                out.row().set("n", n).set("square", n * n).set("label", label);
+                out.row()
+                    .set("n", n)
+                    .set("square", n * n)
+                    .set("label", label);
             }
             Ok(())
         }
@@ -555,7 +565,10 @@ mod engine_tests {
         let numbers = Arc::new(Numbers::default());
         let e = engine(Arc::clone(&numbers));
         assert_eq!(ints(&e, "SELECT square FROM numbers WHERE n = 3"), vec![9]);
-        assert_eq!(ints(&e, "SELECT n FROM numbers WHERE n IN (2, 4, 99) ORDER BY n"), vec![2, 4]);
+        assert_eq!(
+            ints(&e, "SELECT n FROM numbers WHERE n IN (2, 4, 99) ORDER BY n"),
+            vec![2, 4]
+        );
         assert_eq!(ints(&e, "SELECT count(*) FROM numbers"), vec![10]);
         let scans = numbers.scans.lock().expect("lock").clone();
         assert_eq!(scans[0], Some(vec![3]));
@@ -590,7 +603,9 @@ mod engine_tests {
     #[test]
     fn required_column_is_named_in_the_error() {
         let e = engine(Arc::new(Numbers::default()));
-        let err = e.query_all("SELECT * FROM files", &[]).expect_err("needs path");
+        let err = e
+            .query_all("SELECT * FROM files", &[])
+            .expect_err("needs path");
         assert!(matches!(err, CatalogError::MissingConstraint(_)), "{err:?}");
         assert_eq!(err.to_string(), "files requires path or directory in WHERE");
         let ok = e

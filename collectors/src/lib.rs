@@ -7,11 +7,19 @@
 //! Layout:
 //! - `root`: [`HostRoot`], the injectable root every path goes through.
 //! - `error`: [`CollectError`], which tells "vanished" from "denied".
-//! - `proc`: `/proc` files (processes, memory, load, network tables).
+//! - `process`: processes, their open files and sockets.
+//! - `etc`: accounts, hosts, resolvers, cron, logins and packages.
+//! - `system`: memory, load, uptime, CPUs, kernel, mounts, OS release, hardware.
+//! - `network`: interfaces, addresses, routes and the ARP cache.
+//! - `fs`: file metadata and hashes.
 
 mod error;
-pub mod proc;
+pub mod etc;
+pub mod fs;
+pub mod network;
+pub mod process;
 mod root;
+pub mod system;
 
 pub use error::{CollectError, CollectErrorKind, OptionalExt};
 pub use root::{HostRoot, lossy, lossy_os};

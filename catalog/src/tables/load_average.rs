@@ -1,7 +1,7 @@
 //! `load_average`: the system load averages over 1, 5 and 15 minutes (three rows).
 
 use hostgres_collectors::CollectError;
-use hostgres_collectors::proc::loadavg;
+use hostgres_collectors::system::loadavg;
 
 use crate::schema::{ColumnType::*, Schema, col};
 use crate::{Rows, ScanContext, Table};
@@ -12,7 +12,11 @@ static SCHEMA: Schema = Schema {
     name: "load_average",
     doc: "Displays information about the system wide load averages.",
     columns: &[
-        col("period", Text, "Period over which the average is calculated: 1m, 5m or 15m."),
+        col(
+            "period",
+            Text,
+            "Period over which the average is calculated: 1m, 5m or 15m.",
+        ),
         col("average", Text, "Load average over the specified period."),
     ],
 };

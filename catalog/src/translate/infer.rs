@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    BinaryOperator, CastKind, DataType, Expr, InTarget, FunctionArg, FunctionArgExpr, FunctionArguments,
-    ObjectName, ObjectNamePart, SelectItem, SetExpr, Statement, Value, visit_expressions,
+    BinaryOperator, CastKind, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
+    InTarget, ObjectName, ObjectNamePart, SelectItem, SetExpr, Statement, Value, visit_expressions,
     visit_relations,
 };
 
@@ -56,9 +56,20 @@ pub(crate) fn data_type(dt: &DataType) -> Option<ColumnType> {
             ColumnType::Integer
         }
         D::BigInt(_) | D::Int8(_) | D::Int64 => ColumnType::BigInt,
-        D::Float(_) | D::Real | D::Double(_) | D::DoublePrecision | D::Float4 | D::Float8
-        | D::Float64 | D::Numeric(_) | D::Decimal(_) => ColumnType::Double,
-        D::Text | D::Varchar(_) | D::Char(_) | D::Character(_) | D::CharacterVarying(_)
+        D::Float(_)
+        | D::Real
+        | D::Double(_)
+        | D::DoublePrecision
+        | D::Float4
+        | D::Float8
+        | D::Float64
+        | D::Numeric(_)
+        | D::Decimal(_) => ColumnType::Double,
+        D::Text
+        | D::Varchar(_)
+        | D::Char(_)
+        | D::Character(_)
+        | D::CharacterVarying(_)
         | D::String(_) => ColumnType::Text,
         D::Custom(name, _) => match last_part(name)?.as_str() {
             "name" | "bpchar" | "citext" => ColumnType::Text,
@@ -124,10 +135,19 @@ pub(super) fn param_types(statement: &Statement, registry: &Registry) -> Vec<Opt
                     note(item, col);
                 }
             }
-            Expr::Like { expr: col, pattern, .. } | Expr::ILike { expr: col, pattern, .. } => {
+            Expr::Like {
+                expr: col, pattern, ..
+            }
+            | Expr::ILike {
+                expr: col, pattern, ..
+            } => {
                 note(pattern, col);
             }
-            Expr::Cast { expr: inner, data_type: dt, .. } => {
+            Expr::Cast {
+                expr: inner,
+                data_type: dt,
+                ..
+            } => {
                 if let (Some(n), Some(t)) = (placeholder(inner), data_type(dt)) {
                     types.insert(n, t);
                 }
@@ -249,7 +269,9 @@ mod tests {
     #[test]
     fn params_take_the_type_of_the_column_they_meet() {
         let reg = Registry::builtin();
-        let s = parse("SELECT * FROM processes p WHERE p.pid = $1 AND $2 = name AND pid IN ($3, $1) OR $4::int8 > 0 OR $5");
+        let s = parse(
+            "SELECT * FROM processes p WHERE p.pid = $1 AND $2 = name AND pid IN ($3, $1) OR $4::int8 > 0 OR $5",
+        );
         assert_eq!(
             param_types(&s, &reg),
             vec![
@@ -264,7 +286,9 @@ mod tests {
 
     #[test]
     fn expression_columns_get_types() {
-        let s = parse("SELECT 1, 1.5, 'a', count(*), pid, pid + 1, 3000000000, CAST(x AS text) FROM processes");
+        let s = parse(
+            "SELECT 1, 1.5, 'a', count(*), pid, pid + 1, 3000000000, CAST(x AS text) FROM processes",
+        );
         assert_eq!(
             column_hints(&s),
             vec![

@@ -105,6 +105,9 @@ mod tests {
 
     #[test]
     fn double_colon_casts_become_cast() {
-        assert_eq!(sql_of("SELECT '1'::int8 + 1"), "SELECT CAST('1' AS INT8) + 1");
+        assert_eq!(
+            sql_of("SELECT '1'::int8 + 1"),
+            "SELECT CAST('1' AS INT8) + 1"
+        );
     }
 }

@@ -42,8 +42,8 @@ pub enum SessionCommand {
 /// The statements a read-only database refuses, by first keyword.
 const WRITES: &[&str] = &[
     "INSERT", "UPDATE", "DELETE", "MERGE", "UPSERT", "REPLACE", "CREATE", "DROP", "ALTER",
-    "TRUNCATE", "GRANT", "REVOKE", "VACUUM", "ANALYZE", "ATTACH", "DETACH", "REINDEX",
-    "COMMENT", "LOCK", "CLUSTER", "REFRESH", "SECURITY", "IMPORT", "CALL", "DO",
+    "TRUNCATE", "GRANT", "REVOKE", "VACUUM", "ANALYZE", "ATTACH", "DETACH", "REINDEX", "COMMENT",
+    "LOCK", "CLUSTER", "REFRESH", "SECURITY", "IMPORT", "CALL", "DO",
 ];
 
 /// A tiny tokenizer: words, quoted strings, numbers and punctuation.
@@ -242,7 +242,9 @@ pub fn classify(sql: &str) -> Result<Option<SessionCommand>, CatalogError> {
                 SessionCommand::Rollback
             }
         }
-        "SAVEPOINT" => SessionCommand::Savepoint(name_text(t.get(1).ok_or_else(|| syntax("SAVEPOINT"))?)),
+        "SAVEPOINT" => {
+            SessionCommand::Savepoint(name_text(t.get(1).ok_or_else(|| syntax("SAVEPOINT"))?))
+        }
         "RELEASE" => {
             let i = if is_kw(t.get(1), "SAVEPOINT") { 2 } else { 1 };
             SessionCommand::Release(name_text(t.get(i).ok_or_else(|| syntax("RELEASE"))?))
@@ -276,23 +278,61 @@ mod tests {
 
     #[test]
     fn set_forms() {
-        assert_eq!(classify("SET extra_float_digits = 3").unwrap(), Some(set("extra_float_digits", Some("3"))));
-        assert_eq!(classify("set application_name to 'psql'").unwrap(), Some(set("application_name", Some("psql"))));
-        assert_eq!(classify("SET TIME ZONE 'UTC'").unwrap(), Some(set("timezone", Some("UTC"))));
-        assert_eq!(classify("SET search_path TO pg_catalog, public").unwrap(), Some(set("search_path", Some("pg_catalog, public"))));
-        assert_eq!(classify("SET statement_timeout = DEFAULT").unwrap(), Some(set("statement_timeout", None)));
-        assert_eq!(classify("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED").unwrap(), Some(SessionCommand::TransactionMode));
+        assert_eq!(
+            classify("SET extra_float_digits = 3").unwrap(),
+            Some(set("extra_float_digits", Some("3")))
+        );
+        assert_eq!(
+            classify("set application_name to 'psql'").unwrap(),
+            Some(set("application_name", Some("psql")))
+        );
+        assert_eq!(
+            classify("SET TIME ZONE 'UTC'").unwrap(),
+            Some(set("timezone", Some("UTC")))
+        );
+        assert_eq!(
+            classify("SET search_path TO pg_catalog, public").unwrap(),
+            Some(set("search_path", Some("pg_catalog, public")))
+        );
+        assert_eq!(
+            classify("SET statement_timeout = DEFAULT").unwrap(),
+            Some(set("statement_timeout", None))
+        );
+        assert_eq!(
+            classify("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                .unwrap(),
+            Some(SessionCommand::TransactionMode)
+        );
         assert!(classify("SET").is_err());
     }
 
     #[test]
     fn transactions_and_writes() {
-        assert_eq!(classify("begin isolation level repeatable read").unwrap(), Some(SessionCommand::Begin));
-        assert_eq!(classify("START TRANSACTION").unwrap(), Some(SessionCommand::Begin));
-        assert_eq!(classify("rollback to savepoint s1").unwrap(), Some(SessionCommand::RollbackTo("s1".into())));
-        assert_eq!(classify("SHOW TRANSACTION ISOLATION LEVEL").unwrap(), Some(SessionCommand::Show { name: Some("transaction_isolation".into()) }));
+        assert_eq!(
+            classify("begin isolation level repeatable read").unwrap(),
+            Some(SessionCommand::Begin)
+        );
+        assert_eq!(
+            classify("START TRANSACTION").unwrap(),
+            Some(SessionCommand::Begin)
+        );
+        assert_eq!(
+            classify("rollback to savepoint s1").unwrap(),
+            Some(SessionCommand::RollbackTo("s1".into()))
+        );
+        assert_eq!(
+            classify("SHOW TRANSACTION ISOLATION LEVEL").unwrap(),
+            Some(SessionCommand::Show {
+                name: Some("transaction_isolation".into())
+            })
+        );
         assert_eq!(classify("select 1").unwrap(), None);
-        assert!(matches!(classify("insert into users values (1)"), Err(CatalogError::ReadOnly(w)) if w == "INSERT"));
-        assert!(matches!(classify("/* x */ DROP TABLE users"), Err(CatalogError::ReadOnly(_))));
+        assert!(
+            matches!(classify("insert into users values (1)"), Err(CatalogError::ReadOnly(w)) if w == "INSERT")
+        );
+        assert!(matches!(
+            classify("/* x */ DROP TABLE users"),
+            Err(CatalogError::ReadOnly(_))
+        ));
     }
 }

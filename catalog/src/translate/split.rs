@@ -66,7 +66,11 @@ fn is_ident_byte(b: u8) -> bool {
 }
 
 fn find_byte(bytes: &[u8], from: usize, b: u8) -> Option<usize> {
-    bytes.get(from..)?.iter().position(|&x| x == b).map(|p| p + from)
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&x| x == b)
+        .map(|p| p + from)
 }
 
 /// Past the closing quote of the literal opening at `i`; a doubled quote is
@@ -122,10 +126,7 @@ fn skip_dollar_quoted(sql: &str, i: usize) -> usize {
         .position(|&b| !is_ident_byte(b))
         .map(|p| p + i + 1);
     match tag_end {
-        Some(end)
-            if bytes[end] == b'$'
-                && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) =>
-        {
+        Some(end) if bytes[end] == b'$' && !bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
             let tag = &sql[i..=end];
             match sql[end + 1..].find(tag) {
                 Some(p) => end + 1 + p + tag.len(),
@@ -163,6 +164,9 @@ mod tests {
 
     #[test]
     fn unterminated_literal_runs_to_the_end() {
-        assert_eq!(split_statements("select 'abc; def"), vec!["select 'abc; def"]);
+        assert_eq!(
+            split_statements("select 'abc; def"),
+            vec!["select 'abc; def"]
+        );
     }
 }

@@ -37,7 +37,10 @@ mod tests {
     #[test]
     fn parses_the_three_averages() {
         let l = parse("0.08 0.03 0.01 1/123 4567\n").expect("parse");
-        assert_eq!((l.one.as_str(), l.five.as_str(), l.fifteen.as_str()), ("0.08", "0.03", "0.01"));
+        assert_eq!(
+            (l.one.as_str(), l.five.as_str(), l.fifteen.as_str()),
+            ("0.08", "0.03", "0.01")
+        );
     }
 
     #[test]

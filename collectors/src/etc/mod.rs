@@ -1,0 +1,1 @@
+//! Configuration and state files under `/etc`, `/var`: accounts, hosts, resolvers, cron, logins, packages.

@@ -1,0 +1,1 @@
+//! Files on disk: metadata and content hashes.

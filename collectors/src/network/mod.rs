@@ -1,0 +1,1 @@
+//! Network configuration: interfaces and their addresses, routes, the ARP cache.

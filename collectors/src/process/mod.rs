@@ -1,0 +1,1 @@
+//! Processes and their open files and sockets: `/proc/<pid>/*` and `/proc/net/*`.

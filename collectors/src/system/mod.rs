@@ -1,0 +1,3 @@
+//! System-wide state: memory, load, uptime, CPUs, kernel, modules, mounts, OS release, hardware.
+
+pub mod loadavg;
