@@ -148,7 +148,11 @@ mod tests {
         assert_eq!(password.len(), 24);
         assert!(b.user.verifier.matches(password));
         // The verifier file never holds the password.
-        assert!(!fs::read_to_string(state.join(VERIFIER_FILE)).expect("read").contains(password));
+        assert!(
+            !fs::read_to_string(state.join(VERIFIER_FILE))
+                .expect("read")
+                .contains(password)
+        );
 
         // A second start keeps it.
         let again = bootstrap_default_user(&state, None).expect("again");
@@ -164,6 +168,11 @@ mod tests {
         assert!(b.user.verifier.matches("s3cret"));
         let again = bootstrap_default_user(dir.path(), Some("other")).expect("again");
         assert!(again.user.verifier.matches("s3cret"));
-        assert!(again.warning.expect("warning").contains("HOSTGRES_PASSWORD is ignored"));
+        assert!(
+            again
+                .warning
+                .expect("warning")
+                .contains("HOSTGRES_PASSWORD is ignored")
+        );
     }
 }

@@ -72,7 +72,9 @@ impl ScramVerifier {
         let iters = NonZeroU32::new(iterations).unwrap_or(NonZeroU32::MIN);
         let salted = salted_password(password, &salt, iters);
         let client_key = hmac_sha256(&salted, b"Client Key");
-        let stored_key = digest::digest(&digest::SHA256, &client_key).as_ref().to_vec();
+        let stored_key = digest::digest(&digest::SHA256, &client_key)
+            .as_ref()
+            .to_vec();
         let server_key = hmac_sha256(&salted, b"Server Key");
         ScramVerifier {
             iterations: iters.get(),
@@ -85,7 +87,7 @@ impl ScramVerifier {
     /// True when `password` is the one this verifier was made from.
     pub fn matches(&self, password: &str) -> bool {
         let other = ScramVerifier::derive(password, self.salt.clone(), self.iterations);
-        ring::constant_time::verify_slices_are_equal(&other.stored_key, &self.stored_key).is_ok()
+        constant_time_eq(&other.stored_key, &self.stored_key)
     }
 
     /// Parses PostgreSQL's text form; `user` only names the culprit in errors.
@@ -130,6 +132,11 @@ impl ScramVerifier {
             server_key,
         })
     }
+}
+
+/// Compares secrets without an early exit, so timing does not reveal a prefix.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl fmt::Display for ScramVerifier {

@@ -1,1 +1,267 @@
-fn main() {}
+//! The `hostgres` command: the daemon, the console and a few tools.
+
+use std::io::{self, BufRead, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hostgres_auth::{Bootstrap, DEFAULT_USER, ScramVerifier, check_user_name};
+use hostgres_collectors::HostRoot;
+use hostgres_server::config::{Config, RawConfig};
+use hostgres_server::local::{LocalSession, Output};
+use hostgres_server::output::{OutputFormat, render};
+use hostgres_server::{shell, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "hostgres",
+    version,
+    about = "The operating system as a PostgreSQL database."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the daemon: PostgreSQL clients connect and query the host.
+    Serve {
+        /// Configuration file (TOML); also HOSTGRES_CONFIG.
+        #[arg(long, env = "HOSTGRES_CONFIG")]
+        config: Option<PathBuf>,
+        /// Address to listen on, e.g. 127.0.0.1:5433.
+        #[arg(long)]
+        listen: Option<String>,
+        /// Directory for the daemon's state (password verifier, pgpass).
+        #[arg(long)]
+        state_dir: Option<PathBuf>,
+        /// Read the host under this directory instead of /.
+        #[arg(long)]
+        host_root: Option<PathBuf>,
+    },
+    /// Run SQL in-process, without a server, and print the result.
+    Query {
+        /// One or more statements separated by ';'.
+        sql: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+        /// Read the host under this directory instead of /.
+        #[arg(long)]
+        host_root: Option<PathBuf>,
+    },
+    /// An interactive console, like osqueryi.
+    Shell {
+        /// Read the host under this directory instead of /.
+        #[arg(long)]
+        host_root: Option<PathBuf>,
+    },
+    /// List the tables and their columns, or one table's.
+    Tables {
+        /// Only this table.
+        name: Option<String>,
+    },
+    /// Print a SCRAM-SHA-256 verifier for a user's password (read from stdin),
+    /// as a `[[users]]` entry for the configuration.
+    Passwd {
+        /// The user name.
+        user: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve {
+            config,
+            listen,
+            state_dir,
+            host_root,
+        } => serve(config, listen, state_dir, host_root),
+        Command::Query {
+            sql,
+            format,
+            host_root,
+        } => query(&sql, format, host_root),
+        Command::Shell { host_root } => LocalSession::open(root(host_root))
+            .map_err(anyhow::Error::from)
+            .and_then(shell::run),
+        Command::Tables { name } => tables(name.as_deref()),
+        Command::Passwd { user } => passwd(&user),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hostgres: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root(dir: Option<PathBuf>) -> HostRoot {
+    dir.map_or_else(HostRoot::live, HostRoot::new)
+}
+
+fn load_config(
+    file: Option<PathBuf>,
+    listen: Option<String>,
+    state_dir: Option<PathBuf>,
+    host_root: Option<PathBuf>,
+) -> anyhow::Result<Config> {
+    let mut raw = RawConfig::load(file.as_deref(), std::env::vars())?;
+    if listen.is_some() {
+        raw.listen = listen;
+    }
+    if state_dir.is_some() {
+        raw.state_dir = state_dir;
+    }
+    if host_root.is_some() {
+        raw.host_root = host_root;
+    }
+    Ok(raw.validate()?)
+}
+
+fn serve(
+    file: Option<PathBuf>,
+    listen: Option<String>,
+    state_dir: Option<PathBuf>,
+    host_root: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let config = load_config(file, listen, state_dir, host_root)?;
+    telemetry::init(&config.log_level, config.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(async move {
+        let password = std::env::var("HOSTGRES_PASSWORD").ok();
+        let (server, bootstrap) =
+            hostgres_server::prepare(config.clone(), password.as_deref()).await?;
+        if let Some(w) = &bootstrap.warning {
+            tracing::warn!("{w}");
+        }
+        let addr = server.local_addr();
+        if !addr.ip().is_loopback() {
+            tracing::warn!(%addr, "listening beyond loopback");
+        }
+        tracing::info!(%addr, state_dir = %config.state_dir.display(), "listening");
+        print_banner(addr, &bootstrap, password.is_some());
+        server.serve(shutdown_signal()).await;
+        Ok(())
+    })
+}
+
+/// How to connect, printed once at start on stdout.
+fn print_banner(addr: SocketAddr, bootstrap: &Bootstrap, env_password: bool) {
+    let host = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    let conninfo = format!(
+        "host={host} port={} user={DEFAULT_USER} dbname=hostgres",
+        addr.port()
+    );
+    let mut out = io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "hostgres {} is listening on {addr}",
+        env!("CARGO_PKG_VERSION")
+    );
+    match (&bootstrap.pgpass, env_password && bootstrap.created) {
+        (Some(pgpass), _) => {
+            let _ = writeln!(
+                out,
+                "Connect with:\n  PGPASSFILE={} psql \"{conninfo}\"",
+                pgpass.display()
+            );
+            let _ = writeln!(
+                out,
+                "The password of user {DEFAULT_USER} is in {} (mode 0600).",
+                pgpass.display()
+            );
+        }
+        (None, true) => {
+            let _ = writeln!(
+                out,
+                "Connect with:\n  psql \"{conninfo}\"\nThe password of user {DEFAULT_USER} is the one in HOSTGRES_PASSWORD."
+            );
+        }
+        (None, false) => {
+            let _ = writeln!(out, "Connect with:\n  psql \"{conninfo}\"");
+        }
+    }
+    let _ = out.flush();
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let int = signal(SignalKind::interrupt());
+    match (term, int) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => {
+            // Without signal handlers the daemon runs until killed.
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+fn query(sql: &str, format: OutputFormat, host_root: Option<PathBuf>) -> anyhow::Result<()> {
+    let mut session = LocalSession::open(root(host_root))?;
+    let outputs = session.run(sql).map_err(|e| match e.hint() {
+        Some(h) => anyhow::anyhow!("{e}\nhint: {h}"),
+        None => anyhow::anyhow!("{e}"),
+    })?;
+    let mut out = io::stdout().lock();
+    for o in outputs {
+        match o {
+            Output::Rows(r) => render(&r, format, &mut out)?,
+            Output::Done(tag) => writeln!(out, "{tag}")?,
+        }
+    }
+    Ok(())
+}
+
+fn tables(name: Option<&str>) -> anyhow::Result<()> {
+    let registry = hostgres_catalog::Registry::builtin();
+    let mut out = io::stdout().lock();
+    let mut found = false;
+    for schema in registry.schemas() {
+        if name.is_some_and(|n| n != schema.name) {
+            continue;
+        }
+        found = true;
+        writeln!(out, "{}  {}", schema.name, schema.doc)?;
+        for c in schema.columns {
+            writeln!(out, "  {:<22} {:<16} {}", c.name, c.ty.sql_name(), c.doc)?;
+        }
+        writeln!(out)?;
+    }
+    if let Some(n) = name
+        && !found
+    {
+        anyhow::bail!("no table named {n}; `hostgres tables` lists them");
+    }
+    Ok(())
+}
+
+fn passwd(user: &str) -> anyhow::Result<()> {
+    check_user_name(user)?;
+    eprint!("Password for {user} (read from standard input): ");
+    let mut line = String::new();
+    io::stdin().lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\n', '\r']);
+    anyhow::ensure!(!password.is_empty(), "the password is empty");
+    eprintln!();
+    let verifier = ScramVerifier::generate(password);
+    println!("[[users]]\nname = \"{user}\"\nverifier = \"{verifier}\"");
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! Configuration: a TOML file and `HOSTGRES_…` environment overrides,
+//! deserialized strictly into [`RawConfig`] and validated into [`Config`].
+//!
+//! Precedence: built-in defaults < file < environment < command-line flags.
+//! Unknown keys are errors that name the key, so a typo never silently falls
+//! back to a default.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use hostgres_auth::{AuthError, User};
+use serde::Deserialize;
+
+/// The address the daemon listens on when nothing else is configured: loopback only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:5433";
+
+/// Environment variables with the `HOSTGRES_` prefix that are not configuration keys.
+const NON_CONFIG_ENV: &[&str] = &["HOSTGRES_PASSWORD", "HOSTGRES_CONFIG", "HOSTGRES_LOG"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("configuration key `{key}`: {reason}")]
+    Invalid { key: String, reason: String },
+    #[error("configuration: {0}")]
+    User(#[from] AuthError),
+}
+
+fn invalid(key: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+/// The configuration as written, before validation.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    /// `host:port` to listen on.
+    pub listen: Option<String>,
+    /// Where the daemon keeps its password verifier and other state.
+    pub state_dir: Option<PathBuf>,
+    /// Read the host under this directory instead of `/`.
+    pub host_root: Option<PathBuf>,
+    #[serde(default)]
+    pub log: RawLog,
+    #[serde(default)]
+    pub limits: RawLimits,
+    #[serde(default)]
+    pub users: Vec<RawUser>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawLog {
+    /// `error`, `warn`, `info`, `debug` or `trace`, or a tracing filter directive.
+    pub level: Option<String>,
+    /// `json` (default) or `text`.
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    pub max_connections: Option<usize>,
+    pub statement_timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUser {
+    pub name: String,
+    /// A SCRAM-SHA-256 verifier as printed by `hostgres passwd`.
+    pub verifier: String,
+}
+
+/// How diagnostics are written to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Text,
+}
+
+/// The validated configuration the daemon runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub state_dir: PathBuf,
+    pub host_root: PathBuf,
+    pub log_level: String,
+    pub log_format: LogFormat,
+    pub max_connections: usize,
+    /// 0 disables the timeout.
+    pub statement_timeout: Duration,
+    /// Users from the configuration; the `hostgres` user is added at start.
+    pub users: Vec<User>,
+    /// How long a shutdown waits for running queries before interrupting them.
+    pub shutdown_grace: Duration,
+}
+
+/// The state directory used when none is configured: `/var/lib/hostgres` for
+/// root, `$XDG_STATE_HOME/hostgres` (or `~/.local/state/hostgres`) otherwise.
+pub fn default_state_dir() -> PathBuf {
+    // SAFETY of meaning, not memory: geteuid cannot fail.
+    if is_root() {
+        return PathBuf::from("/var/lib/hostgres");
+    }
+    if let Some(x) = std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(x).join("hostgres");
+    }
+    match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".local/state/hostgres"),
+        None => PathBuf::from(".hostgres"),
+    }
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false)
+}
+
+impl RawConfig {
+    /// Loads `file` (if any) and the `HOSTGRES_…` environment from `env`.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RawConfig, ConfigError> {
+        let mut builder = config::Config::builder();
+        if let Some(path) = file {
+            builder = builder.add_source(
+                config::File::from(path)
+                    .format(config::FileFormat::Toml)
+                    .required(true),
+            );
+        }
+        let env: HashMap<String, String> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("HOSTGRES_") && !NON_CONFIG_ENV.contains(&k.as_str()))
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix("HOSTGRES")
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(env.into_iter().collect())),
+        );
+        Ok(builder.build()?.try_deserialize()?)
+    }
+
+    /// Parses TOML text (for tests and the embedded example).
+    pub fn from_toml(text: &str) -> Result<RawConfig, ConfigError> {
+        let cfg = config::Config::builder()
+            .add_source(config::File::from_str(text, config::FileFormat::Toml))
+            .build()?;
+        Ok(cfg.try_deserialize()?)
+    }
+
+    /// Validates into a [`Config`].
+    pub fn validate(self) -> Result<Config, ConfigError> {
+        let listen_text = self.listen.as_deref().unwrap_or(DEFAULT_LISTEN);
+        let listen: SocketAddr = listen_text.parse().map_err(|_| {
+            invalid(
+                "listen",
+                format!("{listen_text:?} is not an address such as 127.0.0.1:5433 or [::1]:5433"),
+            )
+        })?;
+        let log_level = self.log.level.unwrap_or_else(|| "info".to_owned());
+        let log_format = match self.log.format.as_deref().unwrap_or("json") {
+            "json" => LogFormat::Json,
+            "text" => LogFormat::Text,
+            other => {
+                return Err(invalid(
+                    "log.format",
+                    format!("{other:?} is not `json` or `text`"),
+                ));
+            }
+        };
+        let max_connections = self.limits.max_connections.unwrap_or(100);
+        if max_connections == 0 {
+            return Err(invalid("limits.max_connections", "must be at least 1"));
+        }
+        let mut users = Vec::with_capacity(self.users.len());
+        for u in &self.users {
+            let user = User::from_config(&u.name, &u.verifier)?;
+            if users.iter().any(|x: &User| x.name == user.name) {
+                return Err(invalid(
+                    "users",
+                    format!("user {:?} is listed twice", u.name),
+                ));
+            }
+            users.push(user);
+        }
+        Ok(Config {
+            listen,
+            state_dir: self.state_dir.unwrap_or_else(default_state_dir),
+            host_root: self.host_root.unwrap_or_else(|| PathBuf::from("/")),
+            log_level,
+            log_format,
+            max_connections,
+            statement_timeout: Duration::from_millis(self.limits.statement_timeout_ms.unwrap_or(0)),
+            users,
+            shutdown_grace: Duration::from_secs(5),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_config_parses_and_documents_every_key() {
+        let text = include_str!("../../examples/hostgres.toml");
+        let raw = RawConfig::from_toml(text).expect("example parses");
+        // Every key is set in the example, so a new key must be documented there.
+        assert!(raw.listen.is_some() && raw.state_dir.is_some() && raw.host_root.is_some());
+        assert!(raw.log.level.is_some() && raw.log.format.is_some());
+        assert!(raw.limits.max_connections.is_some() && raw.limits.statement_timeout_ms.is_some());
+        assert_eq!(raw.users.len(), 1);
+        let cfg = raw.validate().expect("example validates");
+        assert_eq!(cfg.listen.to_string(), "127.0.0.1:5433");
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = RawConfig::from_toml("lisen = \"127.0.0.1:1\"").expect_err("unknown key");
+        assert!(err.to_string().contains("lisen"), "{err}");
+        let err = RawConfig::from_toml("[limits]\nmax_conections = 3").expect_err("unknown key");
+        assert!(err.to_string().contains("max_conections"), "{err}");
+    }
+
+    #[test]
+    fn environment_overrides_the_file_but_not_the_password() {
+        let env = [
+            ("HOSTGRES_LISTEN".to_owned(), "127.0.0.1:6000".to_owned()),
+            (
+                "HOSTGRES_LIMITS__MAX_CONNECTIONS".to_owned(),
+                "7".to_owned(),
+            ),
+            ("HOSTGRES_PASSWORD".to_owned(), "not a key".to_owned()),
+            ("PATH".to_owned(), "/bin".to_owned()),
+        ];
+        let cfg = RawConfig::load(None, env)
+            .expect("load")
+            .validate()
+            .expect("valid");
+        assert_eq!(cfg.listen.to_string(), "127.0.0.1:6000");
+        assert_eq!(cfg.max_connections, 7);
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let err = RawConfig::from_toml("listen = \"localhost\"")
+            .expect("parses")
+            .validate()
+            .expect_err("bad address");
+        assert!(err.to_string().contains("`listen`"), "{err}");
+        let err = RawConfig::from_toml("[[users]]\nname = \"a\"\nverifier = \"md5abc\"")
+            .expect("parses")
+            .validate()
+            .expect_err("md5 refused");
+        assert!(err.to_string().contains("md5"), "{err}");
+    }
+}
