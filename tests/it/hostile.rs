@@ -1,0 +1,93 @@
+//! Hostile input on the socket: the offending connection is closed with an
+//! error and everyone else keeps being served.
+
+use std::time::Duration;
+
+use hostgres_tests::TestServer;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A startup packet for user `hostgres`.
+fn startup_packet() -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(&196_608i32.to_be_bytes());
+    for s in ["user", "hostgres", "database", "hostgres"] {
+        body.extend_from_slice(s.as_bytes());
+        body.push(0);
+    }
+    body.push(0);
+    let mut packet = ((body.len() + 4) as i32).to_be_bytes().to_vec();
+    packet.extend(body);
+    packet
+}
+
+/// Sends `bytes`, then reads until the server closes the connection (or 10 s pass).
+async fn send_and_drain(server: &TestServer, bytes: &[u8]) -> Vec<u8> {
+    let mut socket = TcpStream::connect(server.addr).await.expect("connect");
+    let _ = socket.write_all(bytes).await;
+    let mut got = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), socket.read_to_end(&mut got)).await;
+    got
+}
+
+async fn still_serving(server: &TestServer) {
+    let client = server.client().await;
+    let row = client
+        .query_one("SELECT 1::int8", &[])
+        .await
+        .expect("server still serves");
+    let v: i64 = row.get(0);
+    assert_eq!(v, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn garbage_bytes_close_only_that_connection() {
+    let server = TestServer::start();
+    let other = server.client().await;
+    send_and_drain(&server, b"\x00\x00\x00\x08garbage!garbage!garbage!").await;
+    send_and_drain(&server, &[0xff; 64]).await;
+    other
+        .simple_query("SELECT 1")
+        .await
+        .expect("the other client is unaffected");
+    still_serving(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn truncated_message_then_hangup() {
+    let server = TestServer::start();
+    let mut packet = startup_packet();
+    packet.truncate(packet.len() - 5);
+    let mut socket = TcpStream::connect(server.addr).await.expect("connect");
+    socket.write_all(&packet).await.expect("write");
+    drop(socket);
+    still_serving(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oversized_length_prefix_is_refused_not_allocated() {
+    let server = TestServer::start();
+    // A startup packet claiming 1 GiB, then a query message claiming 2 GiB - 1.
+    let got = send_and_drain(&server, &0x4000_0000i32.to_be_bytes()).await;
+    assert!(got.is_empty() || got[0] == b'E', "{got:?}");
+    let mut bytes = startup_packet();
+    bytes.push(b'Q');
+    bytes.extend_from_slice(&i32::MAX.to_be_bytes());
+    bytes.extend_from_slice(b"SELECT 1");
+    send_and_drain(&server, &bytes).await;
+    still_serving(&server).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_that_disconnects_mid_query_does_not_hurt_others() {
+    let server = TestServer::start();
+    {
+        let client = server.client().await;
+        let _ = tokio::time::timeout(
+            Duration::from_millis(200),
+            client.simple_query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"),
+        )
+        .await;
+    }
+    still_serving(&server).await;
+}
