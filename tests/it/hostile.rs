@@ -68,7 +68,9 @@ async fn truncated_message_then_hangup() {
 async fn an_oversized_length_prefix_is_refused_not_allocated() {
     let server = TestServer::start();
     // A startup packet claiming 1 GiB, then a query message claiming 2 GiB - 1.
-    let got = send_and_drain(&server, &0x4000_0000i32.to_be_bytes()).await;
+    let mut huge_startup = 0x4000_0000i32.to_be_bytes().to_vec();
+    huge_startup.extend_from_slice(&196_608i32.to_be_bytes());
+    let got = send_and_drain(&server, &huge_startup).await;
     assert!(got.is_empty() || got[0] == b'E', "{got:?}");
     let mut bytes = startup_packet();
     bytes.push(b'Q');
