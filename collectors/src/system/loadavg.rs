@@ -21,7 +21,7 @@ pub fn parse(text: &str) -> Result<LoadAverage, CollectError> {
         fields
             .next()
             .map(str::to_owned)
-            .ok_or_else(|| CollectError::malformed("/proc/loadavg", format!("missing {what}")))
+            .ok_or_else(|| CollectError::malformed("proc/loadavg", format!("missing {what}")))
     };
     Ok(LoadAverage {
         one: next("1m")?,
