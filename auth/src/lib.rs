@@ -1,7 +1,8 @@
 //! Who may connect to hostgres, and how they prove it.
 //!
 //! This crate holds the policy and knows nothing of the wire protocol: the
-//! server's startup code adapts pgwire's SCRAM exchange to [`UserStore`].
+//! server's startup code adapts the protocol's SCRAM exchange to
+//! [`UserStore`].
 //!
 //! Layout:
 //! - `scram`: [`ScramVerifier`], PostgreSQL's SCRAM-SHA-256 verifier format.

@@ -6,3 +6,4 @@ mod hostile;
 mod protocol;
 mod psql;
 mod seed;
+mod tidy;

@@ -4,6 +4,7 @@
 use hostgres_catalog::{CatalogError, CatalogErrorKind};
 use pgwire::error::{ErrorInfo, PgWireError};
 
+pub const WARNING: &str = "01000";
 pub const SYNTAX_ERROR: &str = "42601";
 pub const UNDEFINED_TABLE: &str = "42P01";
 pub const UNDEFINED_COLUMN: &str = "42703";

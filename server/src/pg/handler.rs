@@ -145,7 +145,7 @@ fn truncate(s: &str, max: usize) -> &str {
 fn notice(message: String) -> PgWireBackendMessage {
     PgWireBackendMessage::NoticeResponse(NoticeResponse::from(ErrorInfo::new(
         "WARNING".to_owned(),
-        "01000".to_owned(),
+        crate::pg::error::WARNING.to_owned(),
         message,
     )))
 }

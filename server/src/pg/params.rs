@@ -172,10 +172,10 @@ mod tests {
         );
         assert!(wrong_len.is_err());
         let count = decode_all(&[], &Format::UnifiedText, &[Type::INT8]).expect_err("count");
-        assert_eq!(count.code, "08P01");
+        assert_eq!(count.code, PROTOCOL_VIOLATION);
         let formats = decode_all(&[None], &Format::Individual(vec![0, 0]), &[Type::TEXT])
             .expect_err("formats");
-        assert_eq!(formats.code, "08P01");
+        assert_eq!(formats.code, PROTOCOL_VIOLATION);
         let utf8 = decode_all(
             &[Some(Bytes::from_static(b"\xff"))],
             &Format::UnifiedText,
