@@ -14,12 +14,17 @@ pub enum Value {
 }
 
 impl Value {
-    /// The value as an integer when it is one, or is text that parses as one.
+    /// The value as an integer when SQLite would compare it equal to one:
+    /// an integer, an integral real, or text such as `'42'`, `'42.0'` or `'1e3'`.
     pub fn as_i64(&self) -> Option<i64> {
+        let integral = |f: f64| (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64);
         match self {
             Value::Int(i) => Some(*i),
-            Value::Real(f) if f.fract() == 0.0 => Some(*f as i64),
-            Value::Text(s) => s.trim().parse().ok(),
+            Value::Real(f) => integral(*f),
+            Value::Text(s) => {
+                let s = s.trim();
+                s.parse().ok().or_else(|| integral(s.parse().ok()?))
+            }
             _ => None,
         }
     }

@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use hostgres_collectors::CollectError;
 use hostgres_collectors::etc::group;
 
-use super::users::int_constraint;
 use crate::schema::{ColumnType::*, Schema, col};
 use crate::{Rows, ScanContext, Table};
 
@@ -39,7 +38,7 @@ impl Table for Groups {
     }
 
     fn generate(&self, cx: &ScanContext<'_>, out: &mut Rows) -> Result<(), CollectError> {
-        let gids = int_constraint(cx, "gid");
+        let gids = cx.eq_ints("gid");
         // osquery enumerates with getgrent and keeps the first entry of each
         // gid; getgrgid also returns the first.
         let mut seen = HashSet::new();

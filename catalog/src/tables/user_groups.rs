@@ -5,7 +5,6 @@ use std::collections::HashSet;
 use hostgres_collectors::CollectError;
 use hostgres_collectors::etc::{group, passwd};
 
-use super::users::int_constraint;
 use crate::schema::{ColumnType::*, Schema, col};
 use crate::{Rows, ScanContext, Table};
 
@@ -27,7 +26,7 @@ impl Table for UserGroups {
     }
 
     fn generate(&self, cx: &ScanContext<'_>, out: &mut Rows) -> Result<(), CollectError> {
-        let uids = int_constraint(cx, "uid");
+        let uids = cx.eq_ints("uid");
         let groups = group::read(cx.root())?;
         // osquery keeps the first account of each uid (getpwent, or getpwuid
         // when the uid is constrained).

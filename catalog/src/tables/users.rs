@@ -4,7 +4,7 @@ use hostgres_collectors::CollectError;
 use hostgres_collectors::etc::passwd::{self, Lookup, Passwd};
 
 use crate::schema::{ColumnType::*, Schema, col};
-use crate::{Rows, ScanContext, Table, Value};
+use crate::{Rows, ScanContext, Table};
 
 pub(crate) struct Users;
 
@@ -63,7 +63,7 @@ impl Table for Users {
     }
 
     fn generate(&self, cx: &ScanContext<'_>, out: &mut Rows) -> Result<(), CollectError> {
-        let uids = int_constraint(cx, "uid");
+        let uids = cx.eq_ints("uid");
         let names = cx.eq_texts("username");
         let remote = cx.eq_ints("include_remote").is_some_and(|v| v.contains(&1));
 
@@ -132,24 +132,6 @@ fn add_row(out: &mut Rows, p: &Passwd, remote: bool) {
 /// SQLite compares an integer column with text by converting numeric text
 /// (`'0'`, `'1e3'`, `' 7 '`), so such text counts; values that can equal no
 /// integer (other text, fractions, NULL) are dropped.
-pub(super) fn int_constraint(cx: &ScanContext<'_>, column: &str) -> Option<Vec<i64>> {
-    let values = cx.eq_values(column)?;
-    Some(
-        values
-            .iter()
-            .filter_map(|v| match v {
-                Value::Text(s) => {
-                    let s = s.trim();
-                    s.parse::<i64>().ok().or_else(|| {
-                        let f: f64 = s.parse().ok()?;
-                        (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(f as i64)
-                    })
-                }
-                other => other.as_i64(),
-            })
-            .collect(),
-    )
-}
 
 #[cfg(test)]
 mod tests {
