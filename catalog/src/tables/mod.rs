@@ -132,6 +132,42 @@ mod tests {
         }
     }
 
+    /// `docs/tables.md`, generated from the schemas; `UPDATE_EXPECT=1 cargo test` refreshes it.
+    #[test]
+    fn table_reference_is_fresh() {
+        let mut doc = String::from(
+            "# Tables\n\nGenerated from the table schemas by `UPDATE_EXPECT=1 cargo test -p hostgres-catalog`; do not edit.\n\n",
+        );
+        for table in ALL {
+            let s = table.schema();
+            doc.push_str(&format!(
+                "## {}\n\n{}\n\n| column | type | notes | description |\n|---|---|---|---|\n",
+                s.name, s.doc
+            ));
+            for c in s.columns {
+                let mut notes = Vec::new();
+                for (flag, name) in [
+                    (ColumnFlags::REQUIRED, "required"),
+                    (ColumnFlags::INDEX, "index"),
+                    (ColumnFlags::HIDDEN, "hidden"),
+                ] {
+                    if c.flags.contains(flag) {
+                        notes.push(name);
+                    }
+                }
+                doc.push_str(&format!(
+                    "| {} | {} | {} | {} |\n",
+                    c.name,
+                    c.ty.sql_name(),
+                    notes.join(", "),
+                    c.doc.replace('|', "\\|")
+                ));
+            }
+            doc.push('\n');
+        }
+        expect_test::expect_file!["../../../docs/tables.md"].assert_eq(&doc);
+    }
+
     #[test]
     fn every_table_and_column_is_documented() {
         for table in ALL {
