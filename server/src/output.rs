@@ -183,7 +183,7 @@ mod tests {
     fn every_format() {
         assert_eq!(
             text(OutputFormat::Table),
-            "+-----+---------+\n| pid | name    |\n+-----+---------+\n| 1   | init    |\n| 42  | a,\"b\"   |\n+-----+---------+\n"
+            "+-----+-------+\n| pid | name  |\n+-----+-------+\n| 1   | init  |\n| 42  | a,\"b\" |\n+-----+-------+\n"
         );
         assert_eq!(
             text(OutputFormat::Csv),
