@@ -418,14 +418,14 @@ unsafe impl VTabCursor for HostCursor<'_> {
 
     fn column(&self, ctx: &mut Context, i: c_int) -> rusqlite::Result<()> {
         let Ok(i) = usize::try_from(i) else {
-            return ctx.set_result(&rusqlite::types::Null);
+            return ctx.set_result(rusqlite::types::Null);
         };
         match self.rows.cells.get(self.pos * self.rows.width + i) {
-            Some(Value::Int(v)) => ctx.set_result(v),
-            Some(Value::Real(v)) => ctx.set_result(v),
-            Some(Value::Text(v)) => ctx.set_result(&v.as_str()),
-            Some(Value::Blob(v)) => ctx.set_result(&v.as_slice()),
-            Some(Value::Null) | None => ctx.set_result(&rusqlite::types::Null),
+            Some(Value::Int(v)) => ctx.set_result(*v),
+            Some(Value::Real(v)) => ctx.set_result(*v),
+            Some(Value::Text(v)) => ctx.set_result(v.as_str()),
+            Some(Value::Blob(v)) => ctx.set_result(v.as_slice()),
+            Some(Value::Null) | None => ctx.set_result(rusqlite::types::Null),
         }
     }
 

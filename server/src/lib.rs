@@ -9,6 +9,10 @@
 //! - `output`: table, JSON, CSV and line renderings.
 //! - `telemetry`: diagnostics on stderr.
 
+// pgwire's `ErrorInfo` is large and is what every protocol error becomes;
+// boxing it at each step would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod listener;
 pub mod local;

@@ -126,13 +126,6 @@ fn add_row(out: &mut Rows, p: &Passwd, remote: bool) {
         .set("include_remote", i64::from(remote));
 }
 
-/// The integers a row's `column` may equal under the query's `column = v` /
-/// `IN (...)` constraints, or `None` when the column is unconstrained.
-///
-/// SQLite compares an integer column with text by converting numeric text
-/// (`'0'`, `'1e3'`, `' 7 '`), so such text counts; values that can equal no
-/// integer (other text, fractions, NULL) are dropped.
-
 #[cfg(test)]
 mod tests {
     use crate::Value;

@@ -91,7 +91,7 @@ fn decode_text(bytes: &[u8], ty: &Type, n: usize) -> Result<Value, ErrorInfo> {
 }
 
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())

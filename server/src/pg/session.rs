@@ -132,10 +132,13 @@ impl Session {
     }
 }
 
+/// The (pid, secret key) pair a client sends in a cancel request.
+type CancelKey = (i32, Vec<u8>);
+
 /// Every live session, by the (pid, secret key) pair sent in `BackendKeyData`.
 #[derive(Default)]
 pub struct Sessions {
-    by_key: Mutex<HashMap<(i32, Vec<u8>), Arc<Session>>>,
+    by_key: Mutex<HashMap<CancelKey, Arc<Session>>>,
 }
 
 impl std::fmt::Debug for Sessions {
@@ -199,7 +202,7 @@ impl Sessions {
 /// Unregisters a session when its connection ends.
 pub struct SessionGuard {
     sessions: Arc<Sessions>,
-    key: (i32, Vec<u8>),
+    key: CancelKey,
 }
 
 impl Drop for SessionGuard {
