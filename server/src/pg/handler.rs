@@ -166,13 +166,14 @@ impl QueryHandler {
         }
     }
 
-    /// Writes a session command's notices, reported parameters and rows.
+    /// Writes a session command's notices, reported parameters, rows and
+    /// `CommandComplete`; the extended protocol describes rows separately.
     async fn send_outcome<C>(
         client: &mut C,
         session: &Arc<Session>,
         outcome: Outcome,
         with_description: bool,
-    ) -> PgWireResult<u64>
+    ) -> PgWireResult<()>
     where
         C: Sink<PgWireBackendMessage> + Unpin + Send,
         C::Error: Debug,
@@ -197,8 +198,9 @@ impl QueryHandler {
                 )))
                 .await?;
         }
-        let mut count = 0;
+        let mut tag = Tag::new(&outcome.tag);
         if let Some((columns, rows)) = outcome.rows {
+            tag = tag.with_rows(rows.len());
             let types = vec![Type::TEXT; columns.len()];
             let fields = crate::pg::encode::fields(&columns, &types, &Format::UnifiedText);
             if with_description {
@@ -228,10 +230,12 @@ impl QueryHandler {
                         ),
                     ))
                     .await?;
-                count += 1;
             }
         }
-        Ok(count)
+        client
+            .feed(PgWireBackendMessage::CommandComplete(tag.into()))
+            .await?;
+        Ok(())
     }
 
     /// Runs one statement of a simple query; the inner error is the
@@ -259,17 +263,7 @@ impl QueryHandler {
         match statement {
             Statement::Session(cmd) => match compat::run(session, cmd) {
                 Ok(outcome) => {
-                    let tag = outcome.tag.clone();
-                    let has_rows = outcome.rows.is_some();
-                    let n = Self::send_outcome(client, session, outcome, true).await?;
-                    let tag = if has_rows {
-                        Tag::new(&tag).with_rows(n as usize)
-                    } else {
-                        Tag::new(&tag)
-                    };
-                    client
-                        .feed(PgWireBackendMessage::CommandComplete(tag.into()))
-                        .await?;
+                    Self::send_outcome(client, session, outcome, true).await?;
                     Ok(Ok(()))
                 }
                 Err(info) => Ok(Err(info)),
@@ -607,17 +601,7 @@ impl ExtendedQueryHandler for QueryHandler {
             match executed {
                 Err(info) => return Err(PgWireError::UserError(Box::new(info))),
                 Ok(Executed::Session(outcome)) => {
-                    let tag = outcome.tag.clone();
-                    let has_rows = outcome.rows.is_some();
-                    let n = Self::send_outcome(client, &session, outcome, false).await?;
-                    let tag = if has_rows {
-                        Tag::new(&tag).with_rows(n as usize)
-                    } else {
-                        Tag::new(&tag)
-                    };
-                    client
-                        .feed(PgWireBackendMessage::CommandComplete(tag.into()))
-                        .await?;
+                    Self::send_outcome(client, &session, outcome, false).await?;
                     client.set_transaction_status(session.txn().status());
                     *portal.state().lock().await = PortalExecutionState::Finished;
                     return Ok(());
