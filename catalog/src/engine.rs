@@ -49,6 +49,8 @@ pub struct EngineOptions {
     pub user: String,
     /// The database name the client asked for.
     pub database: String,
+    /// The session's run-time parameters, shared with `SET` and `SHOW`.
+    pub settings: crate::settings::Settings,
 }
 
 /// A result column as SQLite describes it.

@@ -28,6 +28,12 @@ pub enum CatalogErrorKind {
     Data,
     /// A feature hostgres does not offer.
     Unsupported,
+    /// An unknown run-time parameter.
+    UnknownSetting,
+    /// A run-time parameter given a value it does not accept.
+    InvalidSetting,
+    /// A run-time parameter that cannot be changed.
+    ReadOnlySetting,
     /// Too much output or too large a statement.
     Limit,
     Internal,
@@ -64,6 +70,12 @@ pub enum CatalogError {
     Unsupported(String),
     #[error("{0}")]
     Limit(String),
+    #[error("unrecognized configuration parameter \"{0}\"")]
+    UnknownSetting(String),
+    #[error("{0}")]
+    InvalidSetting(String),
+    #[error("parameter \"{0}\" cannot be changed")]
+    ReadOnlySetting(String),
     #[error("reading table {table} failed: {source}")]
     Scan {
         table: &'static str,
@@ -89,6 +101,9 @@ impl CatalogError {
             CatalogError::Data(_) => CatalogErrorKind::Data,
             CatalogError::Unsupported(_) => CatalogErrorKind::Unsupported,
             CatalogError::Limit(_) => CatalogErrorKind::Limit,
+            CatalogError::UnknownSetting(_) => CatalogErrorKind::UnknownSetting,
+            CatalogError::InvalidSetting(_) => CatalogErrorKind::InvalidSetting,
+            CatalogError::ReadOnlySetting(_) => CatalogErrorKind::ReadOnlySetting,
             CatalogError::Scan { source, .. } => match source.kind() {
                 CollectErrorKind::Interrupted => CatalogErrorKind::Cancelled,
                 CollectErrorKind::Usage => CatalogErrorKind::MissingConstraint,
@@ -113,6 +128,9 @@ impl CatalogError {
                 "Add an equality (=, IN) or LIKE condition on that column, e.g. WHERE path = '/etc/passwd'."
                     .to_owned(),
             ),
+            CatalogError::UnknownSetting(_) => {
+                Some("SHOW ALL lists the parameters hostgres knows.".to_owned())
+            }
             CatalogError::ReadOnly(_) => {
                 Some("hostgres tables describe the host and are read-only.".to_owned())
             }
@@ -142,6 +160,9 @@ impl CatalogError {
                 suggestion: closest(&bare, known_tables),
                 name,
             };
+        }
+        if let Some(rest) = message.strip_prefix("unrecognized configuration parameter ") {
+            return CatalogError::UnknownSetting(rest.trim_matches('"').to_owned());
         }
         if message.ends_with("may not be modified") || message.contains("readonly database") {
             return CatalogError::ReadOnly("a write".to_owned());

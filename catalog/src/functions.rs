@@ -6,7 +6,7 @@ use rusqlite::functions::FunctionFlags;
 
 use crate::engine::EngineOptions;
 
-/// The PostgreSQL version hostgres speaks, as reported by `version()` and `server_version`.
+/// The PostgreSQL version hostgres speaks, as reported by `version()`.
 pub const POSTGRES_VERSION: &str = "15.0";
 
 /// `version()`: shaped like PostgreSQL's, which clients such as SQLAlchemy parse.
@@ -32,6 +32,32 @@ pub(crate) fn register(conn: &Connection, options: &EngineOptions) -> rusqlite::
         Ok(database.clone())
     })?;
     conn.create_scalar_function("current_schema", 0, deterministic, |_| Ok("public"))?;
+    let settings = options.settings.clone();
+    conn.create_scalar_function(
+        "current_setting",
+        -1,
+        FunctionFlags::SQLITE_UTF8,
+        move |ctx| {
+            let name: String = ctx.get(0)?;
+            let missing_ok = ctx.len() > 1 && ctx.get::<bool>(1).unwrap_or(false);
+            match settings.get(&name) {
+                Ok(v) => Ok(Some(v)),
+                Err(_) if missing_ok => Ok(None),
+                Err(e) => Err(rusqlite::Error::UserFunctionError(Box::new(e))),
+            }
+        },
+    )?;
+    let settings = options.settings.clone();
+    conn.create_scalar_function("set_config", 3, FunctionFlags::SQLITE_UTF8, move |ctx| {
+        let name: String = ctx.get(0)?;
+        let value: Option<String> = ctx.get(1)?;
+        settings
+            .set(&name, value.as_deref())
+            .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+        settings
+            .get(&name)
+            .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
+    })?;
     for name in ["current_user", "session_user", "user"] {
         let user = options.user.clone();
         conn.create_scalar_function(name, 0, deterministic, move |_| Ok(user.clone()))?;

@@ -17,6 +17,7 @@
 //! - `session`: state shared between an engine and its virtual tables.
 //! - `translate`: PostgreSQL dialect to SQLite, session commands, type inference.
 //! - `functions`: SQL functions registered on every engine.
+//! - `settings`: run-time parameters (GUCs) shared by SET/SHOW and SQL functions.
 //! - `error`: [`CatalogError`] and its kinds.
 
 mod engine;
@@ -25,6 +26,7 @@ pub mod functions;
 mod scan;
 mod schema;
 mod session;
+pub mod settings;
 mod table;
 pub mod tables;
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! In-process queries for `hostgres query` and `hostgres shell`: the same
 //! translation and engine as the server, without a socket or a password.
 
+use hostgres_catalog::settings::Settings;
 use hostgres_catalog::translate::{SessionCommand, Statement, split_statements, translate};
 use hostgres_catalog::{CatalogError, Engine, EngineOptions, QueryResult, Registry};
 use hostgres_collectors::HostRoot;
@@ -26,6 +27,7 @@ impl LocalSession {
         let engine = Engine::open(EngineOptions {
             root,
             registry: registry.clone(),
+            settings: Settings::new(&user, Default::default(), Default::default()),
             user,
             database: "hostgres".to_owned(),
         })?;

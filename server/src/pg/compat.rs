@@ -9,12 +9,12 @@
 use hostgres_catalog::translate::SessionCommand;
 use pgwire::error::ErrorInfo;
 
+use hostgres_catalog::settings::Settings;
+
 use crate::pg::error::{
-    IN_FAILED_TRANSACTION, INVALID_PARAMETER_VALUE, INVALID_SAVEPOINT, NO_ACTIVE_TRANSACTION,
-    UNDEFINED_PARAMETER, error_info,
+    IN_FAILED_TRANSACTION, INVALID_SAVEPOINT, NO_ACTIVE_TRANSACTION, catalog_error_info, error_info,
 };
 use crate::pg::session::{Session, Txn};
-use crate::pg::settings;
 
 /// What a session command produced.
 #[derive(Debug, Default, PartialEq)]
@@ -141,13 +141,14 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
         }
         SessionCommand::TransactionMode => Ok(tag("SET")),
         SessionCommand::Discard => {
-            let user = session.user.clone();
-            st.settings = settings::defaults(&user, &Default::default(), st.statement_timeout);
+            session.settings.reset_all();
             Ok(tag("DISCARD ALL"))
         }
         SessionCommand::Deallocate(_) => Ok(tag("DEALLOCATE")),
         SessionCommand::Show { name: None } => {
-            let rows = settings::show_all(&st.settings)
+            let rows = session
+                .settings
+                .show_all()
                 .into_iter()
                 .map(|(n, v, d)| vec![n, v, d])
                 .collect();
@@ -164,16 +165,11 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
             })
         }
         SessionCommand::Show { name: Some(name) } => {
-            let (column, value) = match settings::canonical(&name) {
-                Some(c) => (
-                    c.to_owned(),
-                    st.settings.get(c).cloned().unwrap_or_default(),
-                ),
-                None => match st.settings.get(&name) {
-                    Some(v) => (name.clone(), v.clone()),
-                    None => return Err(unrecognized(&name)),
-                },
-            };
+            let value = session
+                .settings
+                .get(&name)
+                .map_err(|e| catalog_error_info(&e))?;
+            let column = Settings::display_name(&name);
             let value = if column == "statement_timeout" {
                 display_ms(&value)
             } else {
@@ -185,67 +181,30 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
             })
         }
         SessionCommand::Set { name, value, .. } => {
-            let canonical = match settings::canonical(&name) {
-                Some(c) => c.to_owned(),
-                None if settings::is_custom(&name) => name.clone(),
-                None => return Err(unrecognized(&name)),
-            };
-            if settings::is_read_only(&canonical) {
-                return Err(error_info(
-                    crate::pg::error::CANT_CHANGE_RUNTIME_PARAM,
-                    format!("parameter \"{canonical}\" cannot be changed"),
-                    None,
-                ));
-            }
-            let value = match value {
-                Some(v) => settings::normalize(&canonical, &v)
-                    .map_err(|m| error_info(INVALID_PARAMETER_VALUE, m, None))?,
-                None => {
-                    settings::defaults(&session.user, &Default::default(), st.statement_timeout)
-                        .get(&canonical)
-                        .cloned()
-                        .unwrap_or_default()
-                }
-            };
-            apply(&mut st, canonical, value)
+            let report = session
+                .settings
+                .set(&name, value.as_deref())
+                .map_err(|e| catalog_error_info(&e))?;
+            Ok(Outcome {
+                reports: report.into_iter().collect(),
+                ..tag("SET")
+            })
         }
         SessionCommand::Reset { name: Some(name) } => {
-            let canonical = settings::canonical(&name).ok_or_else(|| unrecognized(&name))?;
-            let value =
-                settings::defaults(&session.user, &Default::default(), st.statement_timeout)
-                    .get(canonical)
-                    .cloned()
-                    .unwrap_or_default();
-            let mut out = apply(&mut st, canonical.to_owned(), value)?;
-            out.tag = "RESET".to_owned();
-            Ok(out)
+            let report = session
+                .settings
+                .set(&name, None)
+                .map_err(|e| catalog_error_info(&e))?;
+            Ok(Outcome {
+                reports: report.into_iter().collect(),
+                ..tag("RESET")
+            })
         }
         SessionCommand::Reset { name: None } => {
-            let user = session.user.clone();
-            st.settings = settings::defaults(&user, &Default::default(), st.statement_timeout);
+            session.settings.reset_all();
             Ok(tag("RESET"))
         }
     }
-}
-
-fn apply(
-    st: &mut crate::pg::session::SessionState,
-    name: String,
-    value: String,
-) -> Result<Outcome, ErrorInfo> {
-    if name == "statement_timeout" {
-        st.statement_timeout = std::time::Duration::from_millis(value.parse().unwrap_or(0));
-    }
-    let reports = if settings::is_reported(&name) {
-        vec![(name.clone(), value.clone())]
-    } else {
-        Vec::new()
-    };
-    st.settings.insert(name, value);
-    Ok(Outcome {
-        reports,
-        ..tag("SET")
-    })
 }
 
 /// `statement_timeout` as SHOW prints it: `0`, `1500ms`, `30s`, `5min`.
@@ -266,12 +225,4 @@ fn savepoint_position(savepoints: &[String], name: &str) -> Result<usize, ErrorI
             None,
         )
     })
-}
-
-fn unrecognized(name: &str) -> ErrorInfo {
-    error_info(
-        UNDEFINED_PARAMETER,
-        format!("unrecognized configuration parameter \"{name}\""),
-        Some("SHOW ALL lists the parameters hostgres knows.".to_owned()),
-    )
 }

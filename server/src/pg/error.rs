@@ -57,6 +57,9 @@ pub fn sqlstate(kind: CatalogErrorKind) -> &'static str {
         CatalogErrorKind::InvalidParameter => PROTOCOL_VIOLATION,
         CatalogErrorKind::Data => DATA_EXCEPTION,
         CatalogErrorKind::Unsupported => FEATURE_NOT_SUPPORTED,
+        CatalogErrorKind::UnknownSetting => UNDEFINED_PARAMETER,
+        CatalogErrorKind::InvalidSetting => INVALID_PARAMETER_VALUE,
+        CatalogErrorKind::ReadOnlySetting => CANT_CHANGE_RUNTIME_PARAM,
         CatalogErrorKind::Limit => PROGRAM_LIMIT_EXCEEDED,
         CatalogErrorKind::Internal => INTERNAL_ERROR,
     }

@@ -85,7 +85,7 @@ async fn run_on_engine(
     params: Vec<Value>,
     sink: EncodingSink,
 ) -> Result<Completed, ErrorInfo> {
-    let timeout = session.state().statement_timeout;
+    let timeout = session.settings.statement_timeout();
     let started = Instant::now();
     tracing::debug!(sql = %truncate(&sql, 200), "run");
     let work = session.with_engine(move |engine| {

@@ -4,7 +4,6 @@
 //! - `startup`: authentication and session creation.
 //! - `handler`: simple and extended queries.
 //! - `compat`: statements the session answers itself (SET, SHOW, BEGIN...).
-//! - `settings`: run-time parameters and their defaults.
 //! - `session`: per-connection state and the registry of sessions.
 //! - `encode`, `params`: values to and from the wire.
 //! - `error`: every SQLSTATE.
@@ -15,7 +14,6 @@ pub mod error;
 pub mod handler;
 pub mod params;
 pub mod session;
-pub mod settings;
 pub mod startup;
 
 use std::sync::Arc;
@@ -29,9 +27,6 @@ use pgwire::messages::cancel::CancelRequest;
 use crate::pg::handler::{QueryHandler, session_of};
 use crate::pg::session::Sessions;
 use crate::pg::startup::Startup;
-
-/// The version reported in `server_version`; libpq, JDBC and friends parse the leading `15.0`.
-pub const SERVER_VERSION: &str = concat!("15.0 (hostgres ", env!("CARGO_PKG_VERSION"), ")");
 
 /// Routes cancel requests to the session they name.
 pub struct Cancel {

@@ -1,12 +1,12 @@
 //! `Session`: one client connection's engine, settings and transaction state,
 //! and `Sessions`, the registry used for cancel requests and shutdown.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
+use hostgres_catalog::settings::Settings;
 use hostgres_catalog::{CatalogError, Engine, Interrupter};
 use pgwire::messages::response::TransactionStatus;
 use pgwire::messages::startup::SecretKey;
@@ -39,10 +39,8 @@ impl Txn {
 /// Mutable per-session state.
 #[derive(Debug)]
 pub struct SessionState {
-    pub settings: BTreeMap<String, String>,
     pub txn: Txn,
     pub savepoints: Vec<String>,
-    pub statement_timeout: Duration,
 }
 
 /// One connected client.
@@ -51,6 +49,8 @@ pub struct Session {
     pub user: String,
     pub database: String,
     pub peer: SocketAddr,
+    /// Run-time parameters, shared with the engine's `current_setting()`.
+    pub settings: Settings,
     /// The engine is used from blocking threads, one statement at a time.
     engine: Arc<Mutex<Engine>>,
     interrupter: Interrupter,
@@ -74,8 +74,7 @@ impl Session {
         database: String,
         peer: SocketAddr,
         engine: Engine,
-        settings: BTreeMap<String, String>,
-        statement_timeout: Duration,
+        settings: Settings,
     ) -> Session {
         Session {
             id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
@@ -84,11 +83,10 @@ impl Session {
             peer,
             interrupter: engine.interrupter(),
             engine: Arc::new(Mutex::new(engine)),
+            settings,
             state: Mutex::new(SessionState {
-                settings,
                 txn: Txn::Idle,
                 savepoints: Vec::new(),
-                statement_timeout,
             }),
         }
     }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::Sink;
 use hostgres_auth::UserStore;
+use hostgres_catalog::settings::{SERVER_VERSION, Settings};
 use hostgres_catalog::{Engine, EngineOptions, Registry};
 use hostgres_collectors::HostRoot;
 use pgwire::api::auth::mechanism::AuthMechanismFactory;
@@ -23,11 +24,9 @@ use pgwire::api::{ClientInfo, METADATA_DATABASE, METADATA_USER};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 
-use crate::pg::SERVER_VERSION;
 use crate::pg::error::{INTERNAL_ERROR, INVALID_AUTHORIZATION, INVALID_PASSWORD};
 use crate::pg::handler::Attached;
 use crate::pg::session::{Session, Sessions};
-use crate::pg::settings;
 
 /// What every new session is configured with.
 #[derive(Debug, Clone)]
@@ -138,11 +137,18 @@ impl Startup {
             .get(METADATA_DATABASE)
             .cloned()
             .unwrap_or_else(|| user.clone());
+        let startup: BTreeMap<String, String> = client
+            .metadata()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let settings = Settings::new(&user, startup, self.defaults.statement_timeout);
         let engine = Engine::open(EngineOptions {
             root: self.defaults.root.clone(),
             registry: self.defaults.registry.clone(),
             user: user.clone(),
             database: database.clone(),
+            settings: settings.clone(),
         })
         .map_err(|e| {
             PgWireError::UserError(Box::new(fatal(
@@ -150,19 +156,12 @@ impl Startup {
                 &format!("cannot open a session: {e}"),
             )))
         })?;
-        let startup: BTreeMap<String, String> = client
-            .metadata()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let settings = settings::defaults(&user, &startup, self.defaults.statement_timeout);
         Ok(Session::new(
             user,
             database,
             client.socket_addr(),
             engine,
             settings,
-            self.defaults.statement_timeout,
         ))
     }
 }

@@ -1,8 +1,15 @@
-//! The run-time parameters a session can SET and SHOW, with PostgreSQL's
-//! defaults, and which ones are reported to the client when they change.
+//! The run-time parameters of a session (PostgreSQL's GUCs): their defaults,
+//! validation, and the shared [`Settings`] that `SET`/`SHOW` and the SQL
+//! functions `current_setting` and `set_config` both read and write.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+
+use crate::error::CatalogError;
+
+/// The version reported in `server_version`; libpq, JDBC and friends parse the leading `15.0`.
+pub const SERVER_VERSION: &str = concat!("15.0 (hostgres ", env!("CARGO_PKG_VERSION"), ")");
 
 /// A known parameter: its canonical name (as SHOW ALL prints it), its
 /// default, and whether PostgreSQL reports changes with `ParameterStatus`.
@@ -178,7 +185,7 @@ static PARAMS: &[Param] = &[
     ),
     p(
         "server_version",
-        crate::pg::SERVER_VERSION,
+        SERVER_VERSION,
         true,
         "Shows the server version.",
     ),
@@ -258,30 +265,30 @@ fn find(name: &str) -> Option<&'static Param> {
 }
 
 /// The canonical spelling of a parameter name, if it is known.
-pub fn canonical(name: &str) -> Option<&'static str> {
+fn canonical(name: &str) -> Option<&'static str> {
     find(name).map(|p| p.name)
 }
 
 /// Whether a change of `name` is reported to the client.
-pub fn is_reported(name: &str) -> bool {
+fn is_reported(name: &str) -> bool {
     find(name).is_some_and(|p| p.reported)
 }
 
-pub fn is_read_only(name: &str) -> bool {
+fn is_read_only(name: &str) -> bool {
     READ_ONLY.iter().any(|r| r.eq_ignore_ascii_case(name))
 }
 
-pub fn description(name: &str) -> &'static str {
+fn description(name: &str) -> &'static str {
     find(name).map_or("", |p| p.description)
 }
 
 /// A custom `prefix.name` parameter, which PostgreSQL accepts for extensions and applications.
-pub fn is_custom(name: &str) -> bool {
+fn is_custom(name: &str) -> bool {
     name.contains('.')
 }
 
 /// The defaults of a new session for `user`, with the client's startup parameters applied.
-pub fn defaults(
+fn defaults(
     user: &str,
     startup: &BTreeMap<String, String>,
     statement_timeout: Duration,
@@ -328,7 +335,7 @@ pub fn parse_duration(value: &str) -> Option<Duration> {
 }
 
 /// Checks and normalises a value before it is stored.
-pub fn normalize(name: &str, value: &str) -> Result<String, String> {
+fn normalize(name: &str, value: &str) -> Result<String, String> {
     match name {
         "client_encoding" => {
             let v = value.to_ascii_uppercase().replace(['-', '_'], "");
@@ -374,14 +381,114 @@ pub fn normalize(name: &str, value: &str) -> Result<String, String> {
     }
 }
 
-/// All known parameters, for SHOW ALL: (name, value, description).
-pub fn show_all(settings: &BTreeMap<String, String>) -> Vec<(String, String, String)> {
-    let mut rows: Vec<(String, String, String)> = settings
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone(), description(k).to_owned()))
-        .collect();
-    rows.sort_by_key(|r| r.0.to_ascii_lowercase());
-    rows
+/// One session's parameters, shared by the session commands and the SQL
+/// functions of its engine.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    inner: Arc<Mutex<SettingsState>>,
+}
+
+#[derive(Debug, Default)]
+struct SettingsState {
+    user: String,
+    startup: BTreeMap<String, String>,
+    statement_timeout: Duration,
+    values: BTreeMap<String, String>,
+}
+
+impl SettingsState {
+    fn defaults(&self) -> BTreeMap<String, String> {
+        defaults(&self.user, &self.startup, self.statement_timeout)
+    }
+}
+
+/// A parameter that changed and that PostgreSQL reports with `ParameterStatus`.
+pub type Report = (String, String);
+
+impl Settings {
+    /// The settings of a new session for `user`, with the client's startup
+    /// parameters and the configured default `statement_timeout` applied.
+    pub fn new(
+        user: &str,
+        startup: BTreeMap<String, String>,
+        statement_timeout: Duration,
+    ) -> Settings {
+        let state = SettingsState {
+            user: user.to_owned(),
+            startup,
+            statement_timeout,
+            values: BTreeMap::new(),
+        };
+        let values = state.defaults();
+        Settings {
+            inner: Arc::new(Mutex::new(SettingsState { values, ..state })),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, SettingsState> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The value of `name` (any case; custom `a.b` names as set).
+    pub fn get(&self, name: &str) -> Result<String, CatalogError> {
+        let st = self.lock();
+        let key = canonical(name).map_or_else(|| name.to_owned(), str::to_owned);
+        st.values
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| CatalogError::UnknownSetting(name.to_owned()))
+    }
+
+    /// The canonical name of a parameter for SHOW's column header.
+    pub fn display_name(name: &str) -> String {
+        canonical(name).map_or_else(|| name.to_owned(), str::to_owned)
+    }
+
+    /// Sets `name` to `value` (`None` is DEFAULT); returns the change to report, if any.
+    pub fn set(&self, name: &str, value: Option<&str>) -> Result<Option<Report>, CatalogError> {
+        let key = match canonical(name) {
+            Some(c) => c.to_owned(),
+            None if is_custom(name) => name.to_owned(),
+            None => return Err(CatalogError::UnknownSetting(name.to_owned())),
+        };
+        if is_read_only(&key) {
+            return Err(CatalogError::ReadOnlySetting(key));
+        }
+        let mut st = self.lock();
+        let value = match value {
+            Some(v) => normalize(&key, v).map_err(CatalogError::InvalidSetting)?,
+            None => st.defaults().get(&key).cloned().unwrap_or_default(),
+        };
+        let report = is_reported(&key).then(|| (key.clone(), value.clone()));
+        st.values.insert(key, value);
+        Ok(report)
+    }
+
+    /// `RESET ALL` / `DISCARD ALL`: every parameter back to the session's default.
+    pub fn reset_all(&self) {
+        let mut st = self.lock();
+        st.values = st.defaults();
+    }
+
+    /// The effective `statement_timeout`; zero means none.
+    pub fn statement_timeout(&self) -> Duration {
+        self.get("statement_timeout")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(Duration::ZERO, Duration::from_millis)
+    }
+
+    /// All parameters, for SHOW ALL: (name, value, description).
+    pub fn show_all(&self) -> Vec<(String, String, String)> {
+        let st = self.lock();
+        let mut rows: Vec<(String, String, String)> = st
+            .values
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone(), description(k).to_owned()))
+            .collect();
+        rows.sort_by_key(|r| r.0.to_ascii_lowercase());
+        rows
+    }
 }
 
 #[cfg(test)]
@@ -395,6 +502,42 @@ mod tests {
         assert_eq!(parse_duration("1min"), Some(Duration::from_secs(60)));
         assert_eq!(parse_duration("abc"), None);
         assert_eq!(parse_duration("-1"), None);
+    }
+
+    #[test]
+    fn settings_are_validated_and_reported() {
+        let s = Settings::new(
+            "alice",
+            BTreeMap::from([("application_name".to_owned(), "psql".to_owned())]),
+            Duration::from_secs(30),
+        );
+        assert_eq!(s.get("APPLICATION_NAME").expect("get"), "psql");
+        assert_eq!(s.statement_timeout(), Duration::from_secs(30));
+        assert_eq!(s.set("statement_timeout", Some("2s")).expect("set"), None);
+        assert_eq!(s.statement_timeout(), Duration::from_secs(2));
+        assert_eq!(
+            s.set("timezone", Some("utc")).expect("set"),
+            Some(("TimeZone".to_owned(), "UTC".to_owned()))
+        );
+        assert!(matches!(
+            s.set("nope", Some("1")),
+            Err(CatalogError::UnknownSetting(_))
+        ));
+        assert!(matches!(
+            s.set("server_version", Some("1")),
+            Err(CatalogError::ReadOnlySetting(_))
+        ));
+        assert!(matches!(
+            s.set("extra_float_digits", Some("99")),
+            Err(CatalogError::InvalidSetting(_))
+        ));
+        s.set("myapp.flag", Some("on")).expect("custom");
+        assert_eq!(s.get("myapp.flag").expect("custom"), "on");
+        s.set("statement_timeout", None).expect("default");
+        assert_eq!(s.statement_timeout(), Duration::from_secs(30));
+        s.reset_all();
+        assert!(s.get("myapp.flag").is_err());
+        assert_eq!(s.get("session_authorization").expect("user"), "alice");
     }
 
     #[test]
