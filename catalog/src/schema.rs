@@ -2,7 +2,12 @@
 
 use bitflags::bitflags;
 
-/// A column type, as osquery names it in its table specs.
+/// A column type: osquery's five, and the PostgreSQL types the `pg_catalog`
+/// tables and typed expressions need.
+///
+/// Values live in SQLite's storage classes: booleans as 0/1, timestamps and
+/// dates as ISO text, arrays as JSON text; the wire layer turns them into the
+/// PostgreSQL type named here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
     Text,
@@ -14,39 +19,120 @@ pub enum ColumnType {
     UnsignedBigInt,
     /// A 64-bit float.
     Double,
+    Bool,
+    SmallInt,
+    /// A 32-bit float.
+    Real,
+    Numeric,
+    Oid,
+    /// PostgreSQL's `name`: an identifier of at most 63 bytes.
+    Name,
+    /// PostgreSQL's one-byte `"char"`.
+    Char,
+    Bytea,
+    Date,
+    Timestamp,
+    TimestampTz,
+    Interval,
+    Json,
+    Jsonb,
+    Uuid,
+    /// PostgreSQL's `int2vector`, stored as space-separated text.
+    Int2Vector,
+    /// PostgreSQL's `oidvector`, stored as space-separated text.
+    OidVector,
+    /// A one-dimensional array, stored as a JSON array.
+    Array(&'static ColumnType),
 }
+
+/// Declared type names, one per type, chosen so SQLite's affinity rules give
+/// each the storage class its values use (`..._ARRAY` contains `TEXT` or
+/// nothing numeric-looking, `SMALLINT` contains `INT`).
+const NAMES: &[(ColumnType, &str)] = &[
+    (ColumnType::Text, "TEXT"),
+    (ColumnType::Integer, "INTEGER"),
+    (ColumnType::BigInt, "BIGINT"),
+    (ColumnType::UnsignedBigInt, "UNSIGNED BIGINT"),
+    (ColumnType::Double, "DOUBLE"),
+    (ColumnType::Bool, "BOOLEAN"),
+    (ColumnType::SmallInt, "SMALLINT"),
+    (ColumnType::Real, "REAL"),
+    (ColumnType::Numeric, "NUMERIC"),
+    (ColumnType::Oid, "OID"),
+    (ColumnType::Name, "NAME"),
+    (ColumnType::Char, "CHAR"),
+    (ColumnType::Bytea, "BYTEA"),
+    (ColumnType::Date, "DATE"),
+    (ColumnType::Timestamp, "TIMESTAMP"),
+    (ColumnType::TimestampTz, "TIMESTAMPTZ"),
+    (ColumnType::Interval, "INTERVAL"),
+    (ColumnType::Json, "JSON"),
+    (ColumnType::Jsonb, "JSONB"),
+    (ColumnType::Uuid, "UUID"),
+    (ColumnType::Int2Vector, "INT2VECTOR"),
+    (ColumnType::OidVector, "OIDVECTOR"),
+    (ColumnType::Array(&ColumnType::Text), "TEXT_ARRAY"),
+    (ColumnType::Array(&ColumnType::Name), "NAME_ARRAY"),
+    (ColumnType::Array(&ColumnType::Char), "CHAR_ARRAY"),
+    (ColumnType::Array(&ColumnType::Oid), "OID_ARRAY"),
+    (ColumnType::Array(&ColumnType::Bool), "BOOLEAN_ARRAY"),
+    (ColumnType::Array(&ColumnType::SmallInt), "SMALLINT_ARRAY"),
+    (ColumnType::Array(&ColumnType::Integer), "INTEGER_ARRAY"),
+    (ColumnType::Array(&ColumnType::BigInt), "BIGINT_ARRAY"),
+    (ColumnType::Array(&ColumnType::Double), "DOUBLE_ARRAY"),
+    (ColumnType::Array(&ColumnType::Real), "REAL_ARRAY"),
+    (ColumnType::Array(&ColumnType::Numeric), "NUMERIC_ARRAY"),
+    (
+        ColumnType::Array(&ColumnType::TimestampTz),
+        "TIMESTAMPTZ_ARRAY",
+    ),
+    (ColumnType::Array(&ColumnType::Json), "JSON_ARRAY"),
+];
 
 impl ColumnType {
     /// The type name declared to SQLite; `sqlite3_column_decltype` reports it back
-    /// and the wire layer maps it to a PostgreSQL type.
-    pub const fn sql_name(self) -> &'static str {
-        match self {
-            ColumnType::Text => "TEXT",
-            ColumnType::Integer => "INTEGER",
-            ColumnType::BigInt => "BIGINT",
-            ColumnType::UnsignedBigInt => "UNSIGNED BIGINT",
-            ColumnType::Double => "DOUBLE",
-        }
+    /// and the wire layer maps it to a PostgreSQL type. An array of a type
+    /// without its own name is declared as an array of text.
+    pub fn sql_name(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(t, _)| *t == self)
+            .map_or("TEXT_ARRAY", |(_, n)| n)
     }
 
     /// Parses a declared type name back (the inverse of [`ColumnType::sql_name`]).
     pub fn from_sql_name(name: &str) -> Option<ColumnType> {
-        Some(match name.to_ascii_uppercase().as_str() {
-            "TEXT" => ColumnType::Text,
-            "INTEGER" => ColumnType::Integer,
-            "BIGINT" => ColumnType::BigInt,
-            "UNSIGNED BIGINT" | "UNSIGNED_BIGINT" => ColumnType::UnsignedBigInt,
-            "DOUBLE" => ColumnType::Double,
-            _ => return None,
-        })
+        let upper = name.trim().to_ascii_uppercase().replace('_', " ");
+        let upper = if upper == "UNSIGNED BIGINT" {
+            upper
+        } else {
+            upper.replace(' ', "_")
+        };
+        NAMES
+            .iter()
+            .find(|(_, n)| n.eq_ignore_ascii_case(&upper))
+            .map(|(t, _)| *t)
     }
 
     /// True for the integer types.
     pub const fn is_integer(self) -> bool {
         matches!(
             self,
-            ColumnType::Integer | ColumnType::BigInt | ColumnType::UnsignedBigInt
+            ColumnType::Integer
+                | ColumnType::BigInt
+                | ColumnType::UnsignedBigInt
+                | ColumnType::SmallInt
+                | ColumnType::Oid
         )
+    }
+
+    /// True for types whose values SQLite holds as numbers.
+    pub const fn is_numeric(self) -> bool {
+        self.is_integer()
+            || matches!(
+                self,
+                ColumnType::Double | ColumnType::Real | ColumnType::Numeric | ColumnType::Bool
+            )
     }
 }
 
