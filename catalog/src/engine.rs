@@ -17,8 +17,10 @@ use rusqlite::{Connection, InterruptHandle};
 
 use crate::error::CatalogError;
 use crate::functions;
+use crate::policy::{AllowAll, TablePolicy};
 use crate::schema::ColumnType;
 use crate::session::ScanState;
+use crate::session::SessionInfo;
 use crate::table::Registry;
 use crate::value::Value;
 use crate::vtab::{MODULE, TableAux};
@@ -40,7 +42,7 @@ const READ_ONLY_PRAGMAS: &[&str] = &[
 ];
 
 /// What an engine reads and serves.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EngineOptions {
     /// Where the host's files are; `/` unless testing on a fixture tree.
     pub root: HostRoot,
@@ -51,6 +53,21 @@ pub struct EngineOptions {
     pub database: String,
     /// The session's run-time parameters, shared with `SET` and `SHOW`.
     pub settings: crate::settings::Settings,
+    /// Which tables the session may read.
+    pub policy: Arc<dyn TablePolicy>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            root: HostRoot::default(),
+            registry: Registry::default(),
+            user: "hostgres".to_owned(),
+            database: "hostgres".to_owned(),
+            settings: crate::settings::Settings::default(),
+            policy: Arc::new(AllowAll),
+        }
+    }
 }
 
 /// A result column as SQLite describes it.
@@ -171,7 +188,7 @@ pub struct Engine {
     conn: Connection,
     state: Arc<ScanState>,
     registry: Registry,
-    table_names: Vec<&'static str>,
+    table_names: Vec<String>,
     snapshot: bool,
 }
 
@@ -205,7 +222,16 @@ impl Engine {
     pub fn open(options: EngineOptions) -> Result<Engine, CatalogError> {
         let internal = |e: rusqlite::Error| CatalogError::Internal(e.to_string());
         let mut conn = Connection::open_in_memory().map_err(internal)?;
-        let state = Arc::new(ScanState::new(options.root.clone()));
+        let state = Arc::new(ScanState::new(
+            options.root.clone(),
+            SessionInfo {
+                user: options.user.clone(),
+                database: options.database.clone(),
+                settings: options.settings.clone(),
+                registry: options.registry.clone(),
+                policy: Arc::clone(&options.policy),
+            },
+        ));
 
         conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)
             .map_err(internal)?;
@@ -226,12 +252,12 @@ impl Engine {
         )
         .map_err(internal)?;
 
-        for table in options.registry.iter() {
+        for entry in options.registry.iter() {
             let aux = TableAux {
-                table: Arc::clone(table),
+                table: Arc::clone(&entry.table),
                 state: Arc::clone(&state),
             };
-            conn.create_module(table.schema().name, &MODULE, Some(aux))
+            conn.create_module(&*entry.sqlite_name, &MODULE, Some(aux))
                 .map_err(internal)?;
         }
         functions::register(&conn, &options).map_err(internal)?;
@@ -244,7 +270,12 @@ impl Engine {
 
         Ok(Engine {
             conn,
-            table_names: options.registry.names(),
+            table_names: options
+                .registry
+                .names()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
             registry: options.registry,
             state,
             snapshot: false,
@@ -365,7 +396,11 @@ impl Engine {
                 if self.state.write_refused.load(Ordering::Relaxed) {
                     return CatalogError::ReadOnly("a write or schema change".to_owned());
                 }
-                CatalogError::from_sqlite(e, &self.table_names)
+                if let Some(table) = self.state.take_denied_table() {
+                    return CatalogError::Denied(format!("permission denied for table {table}"));
+                }
+                let names: Vec<&str> = self.table_names.iter().map(String::as_str).collect();
+                CatalogError::from_sqlite(e, &names)
             }
         }
     }
@@ -398,21 +433,21 @@ fn column_meta(stmt: &rusqlite::Statement<'_>) -> Vec<ColumnMeta> {
 /// changes the schema or reaches outside the in-memory database is refused.
 fn authorize(state: &ScanState, ctx: &AuthContext<'_>) -> Authorization {
     match &ctx.action {
-        AuthAction::Select
-        | AuthAction::Read { .. }
-        | AuthAction::Function { .. }
-        | AuthAction::Recursive => Authorization::Allow,
-        AuthAction::Pragma {
-            pragma_name,
-            pragma_value: None,
-        } if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) => {
+        AuthAction::Read { table_name, .. } => {
+            if state.info.policy.may_read(table_name) {
+                Authorization::Allow
+            } else {
+                state.note_denied_table(table_name);
+                Authorization::Deny
+            }
+        }
+        AuthAction::Select | AuthAction::Function { .. } | AuthAction::Recursive => {
             Authorization::Allow
         }
-        AuthAction::Pragma {
-            pragma_name,
-            pragma_value: Some(_),
-        } if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) => {
-            // `PRAGMA table_info(x)` passes its argument as the value.
+        // `PRAGMA table_info(x)` passes its argument as the value.
+        AuthAction::Pragma { pragma_name, .. }
+            if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) =>
+        {
             Authorization::Allow
         }
         AuthAction::Insert { .. }

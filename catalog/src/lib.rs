@@ -14,7 +14,8 @@
 //! - `tables`: the built-in tables, one file each.
 //! - `vtab`: the one SQLite virtual-table module (the only `unsafe` code).
 //! - `engine`: [`Engine`], the read-only SQLite connection of a session.
-//! - `session`: state shared between an engine and its virtual tables.
+//! - `session`: state shared between an engine and its virtual tables, and [`SessionInfo`].
+//! - `policy`: [`TablePolicy`], which tables a session may read.
 //! - `translate`: PostgreSQL dialect to SQLite, session commands, type inference.
 //! - `functions`: SQL functions registered on every engine.
 //! - `settings`: run-time parameters (GUCs) shared by SET/SHOW and SQL functions.
@@ -23,6 +24,7 @@
 mod engine;
 mod error;
 pub mod functions;
+pub mod policy;
 mod scan;
 mod schema;
 mod session;
@@ -39,7 +41,9 @@ pub use engine::{
     Cell, ColumnMeta, Described, Engine, EngineOptions, Interrupter, QueryResult, RowRef, RowSink,
 };
 pub use error::{CatalogError, CatalogErrorKind};
+pub use policy::{AllowAll, TablePolicy};
 pub use scan::{ColumnConstraint, RowBuilder, Rows, ScanContext};
 pub use schema::{Column, ColumnFlags, ColumnType, Schema, col};
-pub use table::{Registry, Table};
+pub use session::SessionInfo;
+pub use table::{Entry, Namespace, Registry, Table};
 pub use value::Value;

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use hostgres_collectors::{CollectError, HostRoot};
 
 use crate::schema::{ColumnType, Schema};
+use crate::session::SessionInfo;
 use crate::value::Value;
 
 /// The constraints SQLite pushed down for one column.
@@ -28,9 +29,12 @@ pub struct ScanContext<'a> {
     constraints: Vec<ColumnConstraint>,
     col_used: u64,
     interrupted: &'a AtomicBool,
+    session: &'a SessionInfo,
 }
 
 static NEVER_INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static DEFAULT_SESSION: std::sync::LazyLock<SessionInfo> =
+    std::sync::LazyLock::new(SessionInfo::default);
 
 impl<'a> ScanContext<'a> {
     pub(crate) fn new(
@@ -39,6 +43,7 @@ impl<'a> ScanContext<'a> {
         constraints: Vec<ColumnConstraint>,
         col_used: u64,
         interrupted: &'a AtomicBool,
+        session: &'a SessionInfo,
     ) -> Self {
         ScanContext {
             root,
@@ -46,6 +51,7 @@ impl<'a> ScanContext<'a> {
             constraints,
             col_used,
             interrupted,
+            session,
         }
     }
 
@@ -58,7 +64,14 @@ impl<'a> ScanContext<'a> {
             constraints: vec![ColumnConstraint::default(); schema.columns.len()],
             col_used: u64::MAX,
             interrupted: &NEVER_INTERRUPTED,
+            session: &DEFAULT_SESSION,
         }
+    }
+
+    /// The session scanning: its user, settings, the registry of tables and
+    /// what its policy lets it see (for the catalog tables).
+    pub fn session(&self) -> &SessionInfo {
+        self.session
     }
 
     /// Adds `column = value` for each of `values` (as `column IN (...)`): for tests.

@@ -10,7 +10,33 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use hostgres_collectors::{CollectError, HostRoot};
 
+use crate::policy::{AllowAll, TablePolicy};
+use crate::settings::Settings;
+use crate::table::Registry;
 use crate::vtab::RowSet;
+
+/// Who is querying and what they may see: what the catalog tables
+/// (`pg_class`, `current_user`...) need to describe the session.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub user: String,
+    pub database: String,
+    pub settings: Settings,
+    pub registry: Registry,
+    pub policy: Arc<dyn TablePolicy>,
+}
+
+impl Default for SessionInfo {
+    fn default() -> Self {
+        SessionInfo {
+            user: "hostgres".to_owned(),
+            database: "hostgres".to_owned(),
+            settings: Settings::default(),
+            registry: Registry::builtin(),
+            policy: Arc::new(AllowAll),
+        }
+    }
+}
 
 /// How many distinct scans one statement (or snapshot) keeps before it stops caching.
 const MAX_CACHED_SCANS: usize = 512;
@@ -20,12 +46,15 @@ pub(crate) type CacheKey = (&'static str, String);
 #[derive(Debug)]
 pub(crate) struct ScanState {
     pub(crate) root: HostRoot,
+    pub(crate) info: SessionInfo,
     pub(crate) interrupted: AtomicBool,
     cache: Mutex<HashMap<CacheKey, Arc<RowSet>>>,
     scan_error: Mutex<Option<(&'static str, CollectError)>>,
     notices: Mutex<Vec<String>>,
     /// Set when SQLite's authorizer refused a write, so the error maps to "read-only".
     pub(crate) write_refused: AtomicBool,
+    /// The table the authorizer refused to let the session read.
+    denied_table: Mutex<Option<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -36,14 +65,16 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl ScanState {
-    pub(crate) fn new(root: HostRoot) -> Self {
+    pub(crate) fn new(root: HostRoot, info: SessionInfo) -> Self {
         ScanState {
             root,
+            info,
             interrupted: AtomicBool::new(false),
             cache: Mutex::new(HashMap::new()),
             scan_error: Mutex::new(None),
             notices: Mutex::new(Vec::new()),
             write_refused: AtomicBool::new(false),
+            denied_table: Mutex::new(None),
         }
     }
 
@@ -84,6 +115,14 @@ impl ScanState {
         }
     }
 
+    pub(crate) fn note_denied_table(&self, table: &str) {
+        lock(&self.denied_table).get_or_insert_with(|| table.to_owned());
+    }
+
+    pub(crate) fn take_denied_table(&self) -> Option<String> {
+        lock(&self.denied_table).take()
+    }
+
     pub(crate) fn take_notices(&self) -> Vec<String> {
         std::mem::take(&mut *lock(&self.notices))
     }
@@ -94,5 +133,6 @@ impl ScanState {
         self.write_refused.store(false, Ordering::Relaxed);
         lock(&self.scan_error).take();
         lock(&self.notices).clear();
+        lock(&self.denied_table).take();
     }
 }

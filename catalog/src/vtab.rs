@@ -306,6 +306,7 @@ impl HostCursor<'_> {
                         constraints.clone(),
                         plan.col_used,
                         &state.interrupted,
+                        &state.info,
                     );
                     match table.generate(&cx, &mut out) {
                         Err(e) if e.is_skippable() => state.notice_skipped(schema.name, &e),
@@ -329,6 +330,7 @@ impl HostCursor<'_> {
                     constraints,
                     plan.col_used,
                     &state.interrupted,
+                    &state.info,
                 );
                 match table.generate(&cx, &mut out) {
                     Err(e) if e.is_skippable() => state.notice_skipped(schema.name, &e),
@@ -643,6 +645,35 @@ mod engine_tests {
                 "{sql}: {err:?}"
             );
         }
+    }
+
+    #[derive(Debug)]
+    struct NoFiles;
+
+    impl crate::TablePolicy for NoFiles {
+        fn may_read(&self, table: &str) -> bool {
+            table != "files"
+        }
+    }
+
+    #[test]
+    fn a_denied_table_cannot_be_read_even_through_a_join() {
+        let e = Engine::open(EngineOptions {
+            registry: Registry::with_extra(vec![Arc::new(Numbers::default()), Arc::new(Files)]),
+            policy: Arc::new(NoFiles),
+            ..EngineOptions::default()
+        })
+        .expect("engine");
+        for sql in [
+            "SELECT * FROM files WHERE path = '/x'",
+            "SELECT n FROM numbers WHERE n IN (SELECT size FROM files WHERE path = '/x')",
+        ] {
+            match e.query_all(sql, &[]) {
+                Err(CatalogError::Denied(m)) => assert!(m.contains("files"), "{m}"),
+                other => panic!("{sql}: {other:?}"),
+            }
+        }
+        assert_eq!(ints(&e, "SELECT count(*) FROM numbers"), vec![10]);
     }
 
     #[test]

@@ -30,6 +30,7 @@ impl LocalSession {
             settings: Settings::new(&user, Default::default(), Default::default()),
             user,
             database: "hostgres".to_owned(),
+            policy: std::sync::Arc::new(hostgres_catalog::AllowAll),
         })?;
         Ok(LocalSession { engine, registry })
     }

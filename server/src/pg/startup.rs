@@ -149,6 +149,7 @@ impl Startup {
             user: user.clone(),
             database: database.clone(),
             settings: settings.clone(),
+            policy: Arc::new(hostgres_catalog::AllowAll),
         })
         .map_err(|e| {
             PgWireError::UserError(Box::new(fatal(

@@ -1,10 +1,11 @@
-//! SQL functions registered on every engine: PostgreSQL's session functions
-//! that clients call on connect.
+//! Session functions clients call on connect: `version()`,
+//! `current_database()`, `current_user`, `current_setting()`, `set_config()`.
 
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 
 use crate::engine::EngineOptions;
+use crate::schema::ColumnType;
 
 /// The PostgreSQL version hostgres speaks, as reported by `version()`.
 pub const POSTGRES_VERSION: &str = "15.0";
@@ -17,6 +18,18 @@ pub fn version_string() -> String {
         std::env::consts::ARCH
     )
 }
+
+/// What each function of this module returns, for `Describe`.
+pub(crate) const RETURN_TYPES: &[(&str, ColumnType)] = &[
+    ("version", ColumnType::Text),
+    ("current_database", ColumnType::Name),
+    ("current_schema", ColumnType::Name),
+    ("current_user", ColumnType::Name),
+    ("session_user", ColumnType::Name),
+    ("user", ColumnType::Name),
+    ("current_setting", ColumnType::Text),
+    ("set_config", ColumnType::Text),
+];
 
 pub(crate) fn register(conn: &Connection, options: &EngineOptions) -> rusqlite::Result<()> {
     let deterministic = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
