@@ -18,12 +18,14 @@
 //! - `policy`: [`TablePolicy`], which tables a session may read.
 //! - `translate`: PostgreSQL dialect to SQLite, session commands, type inference.
 //! - `functions`: SQL functions registered on every engine.
+//! - `oid`: stable object identifiers for tables, types and schemas.
 //! - `settings`: run-time parameters (GUCs) shared by SET/SHOW and SQL functions.
 //! - `error`: [`CatalogError`] and its kinds.
 
 mod engine;
 mod error;
 pub mod functions;
+pub mod oid;
 pub mod policy;
 mod scan;
 mod schema;

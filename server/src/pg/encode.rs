@@ -16,47 +16,9 @@ use pgwire::api::portal::Format;
 use pgwire::api::results::{FieldFormat, FieldInfo};
 use pgwire::messages::data::DataRow;
 
-/// The PostgreSQL type of a hostgres column type.
+/// The PostgreSQL type of a hostgres column type (one OID table: `catalog::oid`).
 pub fn pg_type(ty: ColumnType) -> Type {
-    match ty {
-        ColumnType::Text => Type::TEXT,
-        ColumnType::Integer => Type::INT4,
-        ColumnType::BigInt | ColumnType::UnsignedBigInt => Type::INT8,
-        ColumnType::Double => Type::FLOAT8,
-        ColumnType::Bool => Type::BOOL,
-        ColumnType::SmallInt => Type::INT2,
-        ColumnType::Real => Type::FLOAT4,
-        ColumnType::Numeric => Type::NUMERIC,
-        ColumnType::Oid => Type::OID,
-        ColumnType::Name => Type::NAME,
-        ColumnType::Char => Type::CHAR,
-        ColumnType::Bytea => Type::BYTEA,
-        ColumnType::Date => Type::DATE,
-        ColumnType::Timestamp => Type::TIMESTAMP,
-        ColumnType::TimestampTz => Type::TIMESTAMPTZ,
-        ColumnType::Interval => Type::INTERVAL,
-        ColumnType::Json => Type::JSON,
-        ColumnType::Jsonb => Type::JSONB,
-        ColumnType::Uuid => Type::UUID,
-        ColumnType::Int2Vector => Type::INT2_VECTOR,
-        ColumnType::OidVector => Type::OID_VECTOR,
-        ColumnType::Array(element) => match *element {
-            ColumnType::Text => Type::TEXT_ARRAY,
-            ColumnType::Name => Type::NAME_ARRAY,
-            ColumnType::Char => Type::CHAR_ARRAY,
-            ColumnType::Oid => Type::OID_ARRAY,
-            ColumnType::Bool => Type::BOOL_ARRAY,
-            ColumnType::SmallInt => Type::INT2_ARRAY,
-            ColumnType::Integer => Type::INT4_ARRAY,
-            ColumnType::BigInt | ColumnType::UnsignedBigInt => Type::INT8_ARRAY,
-            ColumnType::Double => Type::FLOAT8_ARRAY,
-            ColumnType::Real => Type::FLOAT4_ARRAY,
-            ColumnType::Numeric => Type::NUMERIC_ARRAY,
-            ColumnType::TimestampTz => Type::TIMESTAMPTZ_ARRAY,
-            ColumnType::Json => Type::JSON_ARRAY,
-            _ => Type::TEXT_ARRAY,
-        },
-    }
+    Type::from_oid(hostgres_catalog::oid::type_oid(ty)).unwrap_or(Type::TEXT)
 }
 
 /// The type a column gets when nothing but its first value is known.
