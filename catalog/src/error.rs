@@ -145,6 +145,8 @@ impl CatalogError {
                 Some(err.code),
                 msg.clone().unwrap_or_else(|| err.to_string()),
             ),
+            // SQLite 3.38+ reports where in the statement an error is; the message alone names it.
+            rusqlite::Error::SqlInputError { error, msg, .. } => (Some(error.code), msg.clone()),
             other => (None, other.to_string()),
         };
         if code == Some(ErrorCode::OperationInterrupted) || message == "interrupted" {
@@ -195,6 +197,23 @@ impl CatalogError {
             return CatalogError::Limit(message);
         }
         if message.contains("integer overflow") || message.starts_with("datatype mismatch") {
+            return CatalogError::Data(message);
+        }
+        // Conversion and domain errors raised by hostgres' SQL functions (PostgreSQL's wording).
+        const DATA_ERRORS: &[&str] = &[
+            "invalid input syntax for type",
+            "out of range",
+            "invalid regular expression",
+            "division by zero",
+            "cannot take",
+            "malformed array",
+            "malformed JSON",
+            "not an array",
+            "needs a date or timestamp",
+            "is not supported: hostgres keeps times in UTC",
+            "LIKE pattern must not end with escape character",
+        ];
+        if DATA_ERRORS.iter().any(|p| message.contains(p)) {
             return CatalogError::Data(message);
         }
         if message.starts_with("ambiguous column name") {

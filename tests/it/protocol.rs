@@ -87,7 +87,7 @@ async fn errors_carry_sqlstates_and_leave_the_connection_usable() {
         .query_one("SELECT 41 + 1", &[])
         .await
         .expect("still usable");
-    let v: i64 = row.get(0);
+    let v: i32 = row.get(0);
     assert_eq!(v, 42);
     let messages = client
         .simple_query("SELECT 1")

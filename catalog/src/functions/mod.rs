@@ -4,8 +4,22 @@
 //!
 //! Layout:
 //! - `session`: `version()`, `current_user`, `current_setting()`, `set_config()`...
+//! - `cast`: PostgreSQL casts (`cast_int4`, `cast_bool`...) and their conversions.
+//! - `time`: timestamps, dates and intervals (`now()`, `date_trunc`, interval arithmetic).
+//! - `text`: string functions (`left`, `split_part`, `lpad`, `format`, `md5`...).
+//! - `pattern`: `LIKE` with PostgreSQL's semantics, `ILIKE`, regular expressions, `SIMILAR TO`.
+//! - `array`: arrays as JSON text (`array_to_string`, `string_to_array`, subscripts...).
+//! - `json`: `to_json`, `json_typeof`, `json_extract_path[_text]`.
+//! - `math`: `floor`, `ceil`, `power`, `ln`, `log`, `mod`, `greatest`, `least`...
 
+pub(crate) mod array;
+pub(crate) mod cast;
+mod json;
+mod math;
+pub(crate) mod pattern;
 mod session;
+pub(crate) mod text;
+pub(crate) mod time;
 
 use rusqlite::Connection;
 
@@ -15,7 +29,16 @@ use crate::engine::EngineOptions;
 use crate::schema::ColumnType;
 
 /// Every module's return types, searched by [`return_type`].
-const RETURN_TYPES: &[&[(&str, ColumnType)]] = &[session::RETURN_TYPES];
+const RETURN_TYPES: &[&[(&str, ColumnType)]] = &[
+    session::RETURN_TYPES,
+    cast::RETURN_TYPES,
+    time::RETURN_TYPES,
+    text::RETURN_TYPES,
+    pattern::RETURN_TYPES,
+    array::RETURN_TYPES,
+    json::RETURN_TYPES,
+    math::RETURN_TYPES,
+];
 
 /// What the SQL function `name` returns, if hostgres defines it with a fixed type.
 pub fn return_type(name: &str) -> Option<ColumnType> {
@@ -27,5 +50,13 @@ pub fn return_type(name: &str) -> Option<ColumnType> {
 }
 
 pub(crate) fn register(conn: &Connection, options: &EngineOptions) -> rusqlite::Result<()> {
-    session::register(conn, options)
+    session::register(conn, options)?;
+    cast::register(conn)?;
+    time::register(conn)?;
+    text::register(conn)?;
+    pattern::register(conn)?;
+    array::register(conn)?;
+    json::register(conn)?;
+    math::register(conn)?;
+    Ok(())
 }

@@ -1,256 +1,393 @@
-//! Type inference for `Describe`: what a `$n` parameter should be and what an
-//! expression column returns, read off the PostgreSQL-dialect AST.
+//! Types for the translator and for `Describe`: what a PostgreSQL type name
+//! means ([`Target`]), what an expression evaluates to ([`Ty`]), and what
+//! SQL functions return.
 //!
 //! SQLite reports declared types only for plain table columns; PostgreSQL
 //! clients want a type for every column and parameter before they run a
-//! statement, so the common shapes are worked out here. What cannot be
-//! inferred stays `None` and the wire layer falls back to text.
-
-use std::collections::BTreeMap;
-use std::ops::ControlFlow;
+//! statement. The rewriter computes a [`Ty`] for every expression bottom-up
+//! as it translates (see `expr`), and uses it both for typing and for
+//! choosing a translation (`timestamp - interval` is a function call,
+//! `bool::text` prints `true`). What cannot be inferred stays unknown and
+//! the wire layer falls back to text.
 
 use sqlparser::ast::{
-    BinaryOperator, CastKind, DataType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
-    InTarget, ObjectName, ObjectNamePart, SelectItem, SetExpr, Statement, Value, visit_expressions,
-    visit_relations,
+    ArrayElemTypeDef, DataType, ExactNumberInfo, ObjectName, ObjectNamePart, TimezoneInfo,
 };
 
+use crate::error::CatalogError;
+use crate::functions::array::ElemKind;
+use crate::functions::cast::IntKind;
+use crate::functions::time::MomentKind;
 use crate::schema::ColumnType;
-use crate::table::Registry;
 
-/// The last identifier of a (possibly qualified) name, lower-cased.
-fn last_part(name: &ObjectName) -> Option<String> {
+/// PostgreSQL's OID-alias types, which print as names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reg {
+    Class,
+    Type,
+    Proc,
+    Namespace,
+    Role,
+}
+
+impl Reg {
+    /// The type name, which also prefixes the catalog's `*_in`/`*_out` functions.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Reg::Class => "regclass",
+            Reg::Type => "regtype",
+            Reg::Proc => "regproc",
+            Reg::Namespace => "regnamespace",
+            Reg::Role => "regrole",
+        }
+    }
+}
+
+/// What the translator knows of an expression's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ty {
+    Unknown,
+    Known(ColumnType),
+    /// An OID that PostgreSQL prints as a name; shown through `<reg>_out()`.
+    Reg(Reg),
+}
+
+impl Ty {
+    /// The type a client is told, when known.
+    pub(crate) fn column_type(self) -> Option<ColumnType> {
+        match self {
+            Ty::Known(t) => Some(t),
+            Ty::Reg(_) => Some(ColumnType::Oid),
+            Ty::Unknown => None,
+        }
+    }
+
+    pub(crate) fn is(self, t: ColumnType) -> bool {
+        self == Ty::Known(t)
+    }
+
+    pub(crate) fn is_integer(self) -> bool {
+        matches!(self, Ty::Known(t) if t.is_integer()) || matches!(self, Ty::Reg(_))
+    }
+
+    pub(crate) fn is_numeric(self) -> bool {
+        matches!(self, Ty::Known(t) if t.is_numeric()) || matches!(self, Ty::Reg(_))
+    }
+
+    pub(crate) fn is_text(self) -> bool {
+        matches!(
+            self,
+            Ty::Known(ColumnType::Text | ColumnType::Name | ColumnType::Char | ColumnType::Uuid)
+        )
+    }
+
+    pub(crate) fn is_moment(self) -> bool {
+        matches!(
+            self,
+            Ty::Known(ColumnType::Timestamp | ColumnType::TimestampTz | ColumnType::Date)
+        )
+    }
+
+    pub(crate) fn is_array(self) -> bool {
+        matches!(self, Ty::Known(ColumnType::Array(_)))
+    }
+
+    /// The element type of an array.
+    pub(crate) fn element(self) -> Ty {
+        match self {
+            Ty::Known(ColumnType::Array(e)) => Ty::Known(*e),
+            Ty::Known(ColumnType::Int2Vector) => Ty::Known(ColumnType::SmallInt),
+            Ty::Known(ColumnType::OidVector) => Ty::Known(ColumnType::Oid),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// The first known of two types (for `CASE`, `coalesce`...).
+    pub(crate) fn or(self, other: Ty) -> Ty {
+        if self == Ty::Unknown { other } else { self }
+    }
+}
+
+/// How a cast converts its operand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conv {
+    Int(IntKind),
+    Float4,
+    Float8,
+    Numeric,
+    /// Text, truncated to `n` characters for `varchar(n)`.
+    Text(Option<u64>),
+    Bool,
+    Moment(MomentKind),
+    Interval,
+    Json,
+    Bytea,
+    Reg(Reg),
+    Array(ElemKind),
+    /// Stored the same way as its operand (`uuid`, vectors, `inet`...).
+    Keep,
+}
+
+/// A cast's target: how to convert, what results, and the name PostgreSQL
+/// gives a cast column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub conv: Conv,
+    pub ty: Ty,
+    pub name: String,
+}
+
+fn last_name(name: &ObjectName) -> Option<String> {
     match name.0.last()? {
-        ObjectNamePart::Identifier(i) => Some(i.value.to_ascii_lowercase()),
+        ObjectNamePart::Identifier(i) => Some(if i.quote_style.is_some() {
+            i.value.clone()
+        } else {
+            i.value.to_ascii_lowercase()
+        }),
         ObjectNamePart::Function(_) => None,
     }
 }
 
-/// The parameter number of a `$n` placeholder.
-fn placeholder(expr: &Expr) -> Option<usize> {
-    match expr {
-        Expr::Value(v) => match &v.value {
-            Value::Placeholder(p) => p.strip_prefix('$')?.parse().ok(),
-            _ => None,
-        },
-        Expr::Nested(e) => placeholder(e),
-        _ => None,
+fn target(conv: Conv, ty: ColumnType, name: &str) -> Target {
+    Target {
+        conv,
+        ty: Ty::Known(ty),
+        name: name.to_owned(),
     }
 }
 
-/// The column a bare or qualified identifier names.
-fn column_name(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Identifier(i) => Some(i.value.to_ascii_lowercase()),
-        Expr::CompoundIdentifier(parts) => parts.last().map(|i| i.value.to_ascii_lowercase()),
-        Expr::Nested(e) => column_name(e),
-        _ => None,
+fn float_precision(info: &ExactNumberInfo) -> Option<u64> {
+    match info {
+        ExactNumberInfo::None => None,
+        ExactNumberInfo::Precision(p) | ExactNumberInfo::PrecisionAndScale(p, _) => Some(*p),
     }
 }
 
-/// The SQLite-side type a PostgreSQL type name maps to, if any.
-pub(crate) fn data_type(dt: &DataType) -> Option<ColumnType> {
+/// A static reference to an array element type, as [`ColumnType::Array`] needs.
+fn element_static(t: ColumnType) -> &'static ColumnType {
+    match t {
+        ColumnType::SmallInt => &ColumnType::SmallInt,
+        ColumnType::Integer => &ColumnType::Integer,
+        ColumnType::BigInt => &ColumnType::BigInt,
+        ColumnType::Oid => &ColumnType::Oid,
+        ColumnType::Real => &ColumnType::Real,
+        ColumnType::Double => &ColumnType::Double,
+        ColumnType::Numeric => &ColumnType::Numeric,
+        ColumnType::Bool => &ColumnType::Bool,
+        ColumnType::Name => &ColumnType::Name,
+        ColumnType::Char => &ColumnType::Char,
+        ColumnType::TimestampTz => &ColumnType::TimestampTz,
+        ColumnType::Json => &ColumnType::Json,
+        _ => &ColumnType::Text,
+    }
+}
+
+/// An array of `t`.
+pub(crate) fn array_of(t: Ty) -> Ty {
+    match t {
+        Ty::Known(ColumnType::Array(_)) => t,
+        Ty::Known(e) => Ty::Known(ColumnType::Array(element_static(e))),
+        Ty::Reg(_) => Ty::Known(ColumnType::Array(&ColumnType::Oid)),
+        Ty::Unknown => Ty::Known(ColumnType::Array(&ColumnType::Text)),
+    }
+}
+
+/// What a PostgreSQL type name means as a cast target.
+pub(crate) fn cast_target(dt: &DataType) -> Result<Target, CatalogError> {
+    use ColumnType as C;
     use DataType as D;
-    Some(match dt {
-        D::Int(_) | D::Integer(_) | D::Int4(_) | D::SmallInt(_) | D::Int2(_) | D::TinyInt(_) => {
-            ColumnType::Integer
+    Ok(match dt {
+        D::Int2(_) | D::SmallInt(_) | D::TinyInt(_) => {
+            target(Conv::Int(IntKind::Int2), C::SmallInt, "int2")
         }
-        D::BigInt(_) | D::Int8(_) | D::Int64 => ColumnType::BigInt,
-        D::Float(_)
-        | D::Real
-        | D::Double(_)
-        | D::DoublePrecision
-        | D::Float4
-        | D::Float8
-        | D::Float64
-        | D::Numeric(_)
-        | D::Decimal(_) => ColumnType::Double,
-        D::Text
-        | D::Varchar(_)
-        | D::Char(_)
-        | D::Character(_)
-        | D::CharacterVarying(_)
-        | D::String(_) => ColumnType::Text,
-        D::Custom(name, _) => match last_part(name)?.as_str() {
-            "name" | "bpchar" | "citext" => ColumnType::Text,
-            _ => return None,
+        D::Int(_) | D::Integer(_) | D::Int4(_) | D::MediumInt(_) | D::Int32 => {
+            target(Conv::Int(IntKind::Int4), C::Integer, "int4")
+        }
+        D::BigInt(_) | D::Int8(_) | D::Int64 => target(Conv::Int(IntKind::Int8), C::BigInt, "int8"),
+        D::Real | D::Float4 | D::Float32 => target(Conv::Float4, C::Real, "float4"),
+        D::Float(p) if float_precision(p).is_some_and(|p| p <= 24) => {
+            target(Conv::Float4, C::Real, "float4")
+        }
+        D::Float(_) | D::Double(_) | D::DoublePrecision | D::Float8 | D::Float64 => {
+            target(Conv::Float8, C::Double, "float8")
+        }
+        D::Numeric(_) | D::Decimal(_) | D::Dec(_) => target(Conv::Numeric, C::Numeric, "numeric"),
+        D::Text | D::String(_) => target(Conv::Text(None), C::Text, "text"),
+        D::Varchar(n) | D::CharacterVarying(n) | D::CharVarying(n) | D::Nvarchar(n) => {
+            let max = match n {
+                Some(sqlparser::ast::CharacterLength::IntegerLength { length, .. }) => {
+                    Some(*length)
+                }
+                _ => None,
+            };
+            target(Conv::Text(max), C::Text, "varchar")
+        }
+        D::Char(_) | D::Character(_) => target(Conv::Text(None), C::Text, "bpchar"),
+        D::Bool | D::Boolean => target(Conv::Bool, C::Bool, "bool"),
+        D::Date => target(Conv::Moment(MomentKind::Date), C::Date, "date"),
+        D::Timestamp(_, TimezoneInfo::WithTimeZone | TimezoneInfo::Tz) => target(
+            Conv::Moment(MomentKind::TimestampTz),
+            C::TimestampTz,
+            "timestamptz",
+        ),
+        D::Timestamp(_, _) | D::TimestampNtz(_) | D::Datetime(_) => target(
+            Conv::Moment(MomentKind::Timestamp),
+            C::Timestamp,
+            "timestamp",
+        ),
+        D::Time(_, _) => target(Conv::Keep, C::Text, "time"),
+        D::Interval { .. } => target(Conv::Interval, C::Interval, "interval"),
+        D::JSON => target(Conv::Json, C::Json, "json"),
+        D::JSONB => target(Conv::Json, C::Jsonb, "jsonb"),
+        D::Bytea | D::Blob(_) => target(Conv::Bytea, C::Bytea, "bytea"),
+        D::Uuid => target(Conv::Keep, C::Uuid, "uuid"),
+        D::Regclass => Target {
+            conv: Conv::Reg(Reg::Class),
+            ty: Ty::Reg(Reg::Class),
+            name: "regclass".to_owned(),
         },
-        _ => return None,
+        D::Array(def) => {
+            let inner = match def {
+                ArrayElemTypeDef::SquareBracket(inner, _)
+                | ArrayElemTypeDef::AngleBracket(inner)
+                | ArrayElemTypeDef::Parenthesis(inner)
+                | ArrayElemTypeDef::ParenthesisNotNull(inner)
+                | ArrayElemTypeDef::Qualified(inner, _) => inner,
+                ArrayElemTypeDef::None => {
+                    return Err(CatalogError::Unsupported(
+                        "an array type without an element type is not supported".to_owned(),
+                    ));
+                }
+            };
+            let elem = cast_target(inner)?;
+            let kind = match elem.conv {
+                Conv::Int(_) => ElemKind::Int,
+                Conv::Float4 | Conv::Float8 | Conv::Numeric => ElemKind::Float,
+                Conv::Bool => ElemKind::Bool,
+                _ => ElemKind::Text,
+            };
+            Target {
+                conv: Conv::Array(kind),
+                ty: array_of(elem.ty),
+                name: elem.name,
+            }
+        }
+        D::Custom(name, _) => {
+            let n = last_name(name).unwrap_or_default();
+            match n.as_str() {
+                "int2" | "smallserial" => target(Conv::Int(IntKind::Int2), C::SmallInt, "int2"),
+                "int4" | "serial" | "serial4" => {
+                    target(Conv::Int(IntKind::Int4), C::Integer, "int4")
+                }
+                "int8" | "serial8" | "bigserial" | "xid8" => {
+                    target(Conv::Int(IntKind::Int8), C::BigInt, "int8")
+                }
+                "oid" | "xid" | "cid" | "regoper" | "regoperator" | "regconfig"
+                | "regdictionary" | "regcollation" => target(Conv::Int(IntKind::Oid), C::Oid, &n),
+                "float4" => target(Conv::Float4, C::Real, "float4"),
+                "float8" => target(Conv::Float8, C::Double, "float8"),
+                "bool" => target(Conv::Bool, C::Bool, "bool"),
+                "text" | "citext" | "cstring" | "unknown" | "inet" | "cidr" | "macaddr"
+                | "macaddr8" | "anyelement" | "pg_node_tree" | "aclitem" | "tid" => {
+                    target(Conv::Text(None), C::Text, &n)
+                }
+                "varchar" => target(Conv::Text(None), C::Text, "varchar"),
+                "bpchar" => target(Conv::Text(None), C::Text, "bpchar"),
+                "name" => target(Conv::Text(None), C::Name, "name"),
+                "char" => target(Conv::Text(Some(1)), C::Char, "char"),
+                "timestamptz" => target(
+                    Conv::Moment(MomentKind::TimestampTz),
+                    C::TimestampTz,
+                    "timestamptz",
+                ),
+                "timestamp" => target(
+                    Conv::Moment(MomentKind::Timestamp),
+                    C::Timestamp,
+                    "timestamp",
+                ),
+                "date" => target(Conv::Moment(MomentKind::Date), C::Date, "date"),
+                "interval" => target(Conv::Interval, C::Interval, "interval"),
+                "time" | "timetz" => target(Conv::Keep, C::Text, &n),
+                "json" => target(Conv::Json, C::Json, "json"),
+                "jsonb" => target(Conv::Json, C::Jsonb, "jsonb"),
+                "uuid" => target(Conv::Keep, C::Uuid, "uuid"),
+                "int2vector" => target(Conv::Keep, C::Int2Vector, "int2vector"),
+                "oidvector" => target(Conv::Keep, C::OidVector, "oidvector"),
+                "anyarray" => target(Conv::Keep, C::Array(&C::Text), "anyarray"),
+                "regclass" => reg(Reg::Class),
+                "regtype" => reg(Reg::Type),
+                "regproc" | "regprocedure" => reg(Reg::Proc),
+                "regnamespace" => reg(Reg::Namespace),
+                "regrole" => reg(Reg::Role),
+                other => {
+                    return Err(CatalogError::Unsupported(format!(
+                        "type \"{other}\" is not supported"
+                    )));
+                }
+            }
+        }
+        other => {
+            return Err(CatalogError::Unsupported(format!(
+                "type {other} is not supported"
+            )));
+        }
     })
 }
 
-/// The types of `$1..$n` implied by comparisons with table columns and by casts.
-pub(super) fn param_types(statement: &Statement, registry: &Registry) -> Vec<Option<ColumnType>> {
-    let mut tables = Vec::new();
-    let _ = visit_relations(statement, |name| {
-        if let Some(n) = last_part(name)
-            && let Some(t) = registry.get(&n)
-        {
-            tables.push(t.schema());
-        }
-        ControlFlow::<()>::Continue(())
-    });
-    let column_type = |col: &str| -> Option<ColumnType> {
-        let mut found = tables
-            .iter()
-            .filter_map(|s| s.columns.iter().find(|c| c.name == col).map(|c| c.ty));
-        let first = found.next()?;
-        found.all(|t| t == first).then_some(first)
-    };
-
-    let mut types: BTreeMap<usize, ColumnType> = BTreeMap::new();
-    let mut max = 0usize;
-    let _ = visit_expressions(statement, |expr| {
-        if let Some(n) = placeholder(expr) {
-            max = max.max(n);
-        }
-        let mut note = |p: &Expr, other: &Expr| {
-            if let (Some(n), Some(col)) = (placeholder(p), column_name(other))
-                && let Some(t) = column_type(&col)
-            {
-                types.entry(n).or_insert(t);
-            }
-        };
-        match expr {
-            Expr::BinaryOp {
-                left,
-                op:
-                    BinaryOperator::Eq
-                    | BinaryOperator::NotEq
-                    | BinaryOperator::Lt
-                    | BinaryOperator::LtEq
-                    | BinaryOperator::Gt
-                    | BinaryOperator::GtEq,
-                right,
-            } => {
-                note(left, right);
-                note(right, left);
-            }
-            Expr::In {
-                expr: col,
-                target: InTarget::List(list),
-                ..
-            } => {
-                for item in list {
-                    note(item, col);
-                }
-            }
-            Expr::Like {
-                expr: col, pattern, ..
-            }
-            | Expr::ILike {
-                expr: col, pattern, ..
-            } => {
-                note(pattern, col);
-            }
-            Expr::Cast {
-                expr: inner,
-                data_type: dt,
-                ..
-            } => {
-                if let (Some(n), Some(t)) = (placeholder(inner), data_type(dt)) {
-                    types.insert(n, t);
-                }
-            }
-            _ => {}
-        }
-        ControlFlow::<()>::Continue(())
-    });
-    (1..=max).map(|n| types.get(&n).copied()).collect()
-}
-
-/// The types of the top-level projection's expression columns.
-pub(super) fn column_hints(statement: &Statement) -> Vec<Option<ColumnType>> {
-    let Statement::Query(query) = statement else {
-        return Vec::new();
-    };
-    let SetExpr::Select(select) = query.body.as_ref() else {
-        return Vec::new();
-    };
-    let mut hints = Vec::with_capacity(select.projection.len());
-    for item in &select.projection {
-        match item {
-            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
-                hints.push(expr_type(e));
-            }
-            _ => return Vec::new(),
-        }
-    }
-    hints
-}
-
-fn first_arg(args: &FunctionArguments) -> Option<&Expr> {
-    match args {
-        FunctionArguments::List(list) => match list.args.first()? {
-            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
-            _ => None,
-        },
-        _ => None,
+fn reg(r: Reg) -> Target {
+    Target {
+        conv: Conv::Reg(r),
+        ty: Ty::Reg(r),
+        name: r.name().to_owned(),
     }
 }
 
-/// The type an expression evaluates to, when its shape tells.
-pub(crate) fn expr_type(expr: &Expr) -> Option<ColumnType> {
-    match expr {
-        Expr::Value(v) => match &v.value {
-            Value::Number(n, _) => {
-                if n.contains(['.', 'e', 'E']) {
-                    Some(ColumnType::Double)
-                } else if n.parse::<i32>().is_ok() {
-                    Some(ColumnType::Integer)
-                } else {
-                    Some(ColumnType::BigInt)
-                }
-            }
-            Value::SingleQuotedString(_)
-            | Value::EscapedStringLiteral(_)
-            | Value::DollarQuotedString(_) => Some(ColumnType::Text),
-            _ => None,
-        },
-        Expr::Cast {
-            kind: CastKind::Cast | CastKind::DoubleColon,
-            data_type: dt,
-            ..
-        } => data_type(dt),
-        Expr::Nested(e) => expr_type(e),
-        Expr::UnaryOp { expr, .. } => expr_type(expr),
-        Expr::BinaryOp { left, op, right } => match op {
-            BinaryOperator::StringConcat => Some(ColumnType::Text),
-            BinaryOperator::Plus
-            | BinaryOperator::Minus
-            | BinaryOperator::Multiply
-            | BinaryOperator::Divide
-            | BinaryOperator::Modulo => match (expr_type(left), expr_type(right)) {
-                (Some(ColumnType::Double), _) | (_, Some(ColumnType::Double)) => {
-                    Some(ColumnType::Double)
-                }
-                (Some(a), Some(b)) if a.is_integer() && b.is_integer() => Some(ColumnType::BigInt),
-                _ => None,
-            },
-            _ => None,
-        },
-        Expr::Function(f) => {
-            let name = last_part(&f.name)?;
-            match name.as_str() {
-                "count" | "length" | "octet_length" | "char_length" | "instr" | "unicode"
-                | "random" | "changes" | "total_changes" | "pg_backend_pid" => {
-                    Some(ColumnType::BigInt)
-                }
-                "avg" | "total" | "round" | "sqrt" | "power" | "pow" | "ln" | "log" | "exp" => {
-                    Some(ColumnType::Double)
-                }
-                "lower" | "upper" | "substr" | "substring" | "replace" | "trim" | "ltrim"
-                | "rtrim" | "printf" | "format" | "group_concat" | "string_agg" | "concat"
-                | "concat_ws" | "hex" | "quote" | "typeof" | "version" | "current_database"
-                | "current_schema" | "current_user" | "session_user" | "datetime" | "date"
-                | "time" | "strftime" => Some(ColumnType::Text),
-                "min" | "max" | "abs" | "coalesce" | "ifnull" | "sum" => {
-                    first_arg(&f.args).and_then(expr_type)
-                }
-                _ => None,
+/// What a function returns, from its arguments' types where it depends on them.
+pub(crate) fn function_type(name: &str, args: &[Ty]) -> Ty {
+    let first = args.first().copied().unwrap_or(Ty::Unknown);
+    let all = || args.iter().fold(Ty::Unknown, |acc, t| acc.or(*t));
+    match name {
+        "min" | "max" | "abs" | "floor" | "ceil" | "ceiling" | "trunc" | "mod" | "sign" => {
+            match first {
+                Ty::Reg(_) => Ty::Known(ColumnType::Oid),
+                t => t,
             }
         }
-        _ => None,
+        "coalesce" | "ifnull" | "nullif" | "greatest" | "least" => all(),
+        "sum" => {
+            if first.is_integer() {
+                Ty::Known(ColumnType::BigInt)
+            } else if first == Ty::Unknown {
+                Ty::Unknown
+            } else {
+                Ty::Known(ColumnType::Double)
+            }
+        }
+        "date_trunc" => match args.get(1).copied().unwrap_or(Ty::Unknown) {
+            Ty::Known(ColumnType::Timestamp) => Ty::Known(ColumnType::Timestamp),
+            Ty::Known(ColumnType::Interval) => Ty::Known(ColumnType::Interval),
+            _ => Ty::Known(ColumnType::TimestampTz),
+        },
+        "timezone" => match args.get(1).copied().unwrap_or(Ty::Unknown) {
+            Ty::Known(ColumnType::Timestamp) => Ty::Known(ColumnType::TimestampTz),
+            _ => Ty::Known(ColumnType::Timestamp),
+        },
+        "timestamp_pl_interval" | "timestamp_mi_interval" => match first {
+            Ty::Known(ColumnType::Date) => Ty::Known(ColumnType::Timestamp),
+            Ty::Unknown => Ty::Known(ColumnType::TimestampTz),
+            t => t,
+        },
+        "array_append" | "array_remove" | "array_replace" | "array_cat" | "array_slice" => {
+            if first.is_array() {
+                first
+            } else {
+                array_of(args.get(1).copied().unwrap_or(Ty::Unknown))
+            }
+        }
+        "array_prepend" => args.get(1).copied().unwrap_or(Ty::Unknown),
+        "array_subscript" => first.element(),
+        "array_in" => Ty::Known(ColumnType::Array(&ColumnType::Text)),
+        _ => crate::functions::return_type(name).map_or(Ty::Unknown, Ty::Known),
     }
 }
 
@@ -260,48 +397,57 @@ mod tests {
     use sqlparser::dialect::PostgreSqlDialect;
     use sqlparser::parser::Parser;
 
-    fn parse(sql: &str) -> Statement {
-        Parser::parse_sql(&PostgreSqlDialect {}, sql)
-            .expect("parse")
-            .remove(0)
+    fn dt(s: &str) -> DataType {
+        Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(s)
+            .expect("sql")
+            .parse_data_type()
+            .expect("type")
     }
 
     #[test]
-    fn params_take_the_type_of_the_column_they_meet() {
-        let reg = Registry::builtin();
-        let s = parse(
-            "SELECT * FROM processes p WHERE p.pid = $1 AND $2 = name AND pid IN ($3, $1) OR $4::int8 > 0 OR $5",
-        );
+    fn postgresql_type_names_map_to_targets() {
+        let t = |s: &str| cast_target(&dt(s)).expect(s);
+        assert_eq!(t("int").ty, Ty::Known(ColumnType::Integer));
+        assert_eq!(t("int").name, "int4");
+        assert_eq!(t("bigint").name, "int8");
+        assert_eq!(t("double precision").name, "float8");
+        assert_eq!(t("character varying(10)").conv, Conv::Text(Some(10)));
         assert_eq!(
-            param_types(&s, &reg),
-            vec![
-                Some(ColumnType::BigInt),
-                Some(ColumnType::Text),
-                Some(ColumnType::BigInt),
-                Some(ColumnType::BigInt),
-                None
-            ]
+            t("timestamp with time zone").ty,
+            Ty::Known(ColumnType::TimestampTz)
         );
+        assert_eq!(t("timestamptz").name, "timestamptz");
+        assert_eq!(t("timestamp").ty, Ty::Known(ColumnType::Timestamp));
+        assert_eq!(t("regclass").ty, Ty::Reg(Reg::Class));
+        assert_eq!(t("regtype").ty, Ty::Reg(Reg::Type));
+        assert_eq!(t("oid").ty, Ty::Known(ColumnType::Oid));
+        assert_eq!(t("name").ty, Ty::Known(ColumnType::Name));
+        assert_eq!(t("\"char\"").ty, Ty::Known(ColumnType::Char));
+        assert_eq!(
+            t("text[]").ty,
+            Ty::Known(ColumnType::Array(&ColumnType::Text))
+        );
+        assert_eq!(t("int4[]").conv, Conv::Array(ElemKind::Int));
+        assert!(cast_target(&dt("xml")).is_err());
     }
 
     #[test]
-    fn expression_columns_get_types() {
-        let s = parse(
-            "SELECT 1, 1.5, 'a', count(*), pid, pid + 1, 3000000000, CAST(x AS text) FROM processes",
+    fn polymorphic_functions_follow_their_arguments() {
+        let ts = Ty::Known(ColumnType::Timestamp);
+        assert_eq!(
+            function_type("date_trunc", &[Ty::Known(ColumnType::Text), ts]),
+            ts
+        );
+        assert_eq!(function_type("max", &[ts]), ts);
+        assert_eq!(
+            function_type("sum", &[Ty::Known(ColumnType::Integer)]),
+            Ty::Known(ColumnType::BigInt)
         );
         assert_eq!(
-            column_hints(&s),
-            vec![
-                Some(ColumnType::Integer),
-                Some(ColumnType::Double),
-                Some(ColumnType::Text),
-                Some(ColumnType::BigInt),
-                None,
-                None,
-                Some(ColumnType::BigInt),
-                Some(ColumnType::Text)
-            ]
+            function_type("now", &[]),
+            Ty::Known(ColumnType::TimestampTz)
         );
-        assert!(column_hints(&parse("SELECT *, 1 FROM processes")).is_empty());
+        assert_eq!(function_type("no_such_function", &[]), Ty::Unknown);
     }
 }

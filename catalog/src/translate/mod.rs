@@ -1,19 +1,32 @@
 //! PostgreSQL-dialect SQL to the SQLite dialect, shared by the server and the scheduler.
 //!
-//! Queries written for osquery (SQLite dialect) pass through unchanged
-//! unless they use a construct that needs rewriting. PostgreSQL constructs
-//! are rewritten on the `sqlparser` AST and printed back; a statement
+//! A statement is parsed with `sqlparser`'s PostgreSQL dialect, rewritten on
+//! the AST (casts, operators, functions, schema-qualified names, arrays,
+//! dates and times, result column names; see `rewrite` and `expr`) and
+//! printed back. Queries written for osquery (SQLite dialect) pass through
+//! unchanged when nothing in them needs rewriting, and a statement
 //! `sqlparser` cannot parse is handed to SQLite as written, so SQLite-only
-//! syntax keeps working and genuine errors get SQLite's message.
+//! syntax keeps working and genuine errors get SQLite's message. A
+//! PostgreSQL construct hostgres cannot translate is an error that names it.
 //!
 //! Layout:
 //! - `split`: statements of a multi-statement query string.
 //! - `session`: SET/SHOW/BEGIN and friends, and refused writes.
-//! - `rewrite`: AST rewrites (`::` casts) and `$n` → `?n`.
-//! - `infer`: parameter and result column types for `Describe`.
+//! - `rewrite`: the statement walk (queries, `FROM`, `ORDER BY`, `LIMIT`) and `$n` → `?n`.
+//! - `expr`: expression rewrites, typed bottom-up.
+//! - `scope`: relations and columns visible to an expression.
+//! - `infer`: PostgreSQL type names, expression types, function return types.
+//! - `literal`: literals folded and coerced at translation time.
+//! - `names`: result column names as PostgreSQL gives them.
+//! - `build`: constructors for the SQLite-side AST.
 
+mod build;
+mod expr;
 mod infer;
+mod literal;
+mod names;
 mod rewrite;
+mod scope;
 mod session;
 mod split;
 
@@ -34,8 +47,9 @@ pub struct Query {
     pub sql: String,
     /// The type of each `$n` parameter (index `n - 1`) when the query implies one.
     pub param_types: Vec<Option<ColumnType>>,
-    /// The type of each result column computed by an expression, when it can
-    /// be inferred; empty when the projection has a wildcard.
+    /// The type of each result column, when it can be inferred; empty when
+    /// the columns themselves are not all known (a `*` over a table hostgres
+    /// does not describe).
     pub column_hints: Vec<Option<ColumnType>>,
 }
 
@@ -56,19 +70,29 @@ pub fn translate(sql: &str, registry: &Registry) -> Result<Statement, CatalogErr
     let parsed = Parser::parse_sql(&PostgreSqlDialect {}, sql);
     let query = match parsed {
         Ok(mut statements) if statements.len() == 1 => {
-            let param_types = infer::param_types(&statements[0], registry);
-            let column_hints = infer::column_hints(&statements[0]);
-            let changed = rewrite::rewrite(&mut statements[0]);
-            let text = if changed {
+            let mut rw = rewrite::Rewriter::new(registry);
+            let columns = rw.statement(&mut statements[0])?;
+            let text = if rw.changed || has_limit_all(sql) {
                 statements[0].to_string()
             } else {
                 sql.to_owned()
             };
+            let column_hints = match columns {
+                Some(c) if c.complete => c.cols.iter().map(|c| c.ty.column_type()).collect(),
+                _ => Vec::new(),
+            };
             Query {
                 sql: rewrite::number_placeholders(&text),
-                param_types,
+                param_types: (1..=rw.max_param)
+                    .map(|n| rw.params.get(&n).copied())
+                    .collect(),
                 column_hints,
             }
+        }
+        // `TABLE name` is `SELECT * FROM name`; sqlparser reads it only inside a query.
+        Err(_) if starts_with_word(sql, "table") => {
+            let rest = sql.trim_start()[5..].trim_start();
+            return translate(&format!("SELECT * FROM {rest}"), registry);
         }
         _ => Query {
             sql: rewrite::number_placeholders(sql),
@@ -79,35 +103,36 @@ pub fn translate(sql: &str, registry: &Registry) -> Result<Statement, CatalogErr
     Ok(Statement::Query(query))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sql_of(s: &str) -> String {
-        match translate(s, &Registry::builtin()).expect("translate") {
-            Statement::Query(q) => q.sql,
-            Statement::Session(c) => panic!("unexpected session command {c:?}"),
-        }
-    }
-
-    #[test]
-    fn sqlite_dialect_passes_unchanged() {
-        let q = "select address, mac, count(mac) as mac_count from arp_cache group by mac having count(mac) > 1";
-        assert_eq!(sql_of(q), q);
-        let q = "SELECT * FROM users WHERE username = \"root\" AND uid GLOB '1*'";
-        assert_eq!(sql_of(q), q);
-    }
-
-    #[test]
-    fn placeholders_are_numbered_explicitly() {
-        assert_eq!(sql_of("SELECT $2, $1, '$3'"), "SELECT ?2, ?1, '$3'");
-    }
-
-    #[test]
-    fn double_colon_casts_become_cast() {
-        assert_eq!(
-            sql_of("SELECT '1'::int8 + 1"),
-            "SELECT CAST('1' AS INT8) + 1"
-        );
-    }
+fn starts_with_word(sql: &str, word: &str) -> bool {
+    let s = sql.trim_start();
+    s.get(..word.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        && s.as_bytes()
+            .get(word.len())
+            .is_some_and(u8::is_ascii_whitespace)
 }
+
+/// `LIMIT ALL` leaves no trace in the AST, and SQLite does not know it.
+fn has_limit_all(sql: &str) -> bool {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize() else {
+        return false;
+    };
+    let mut words = tokens.iter().filter(|t| !matches!(t, Token::Whitespace(_)));
+    let mut previous_limit = false;
+    for t in &mut words {
+        let keyword = match t {
+            Token::Word(w) => w.keyword,
+            _ => Keyword::NoKeyword,
+        };
+        if previous_limit && keyword == Keyword::ALL {
+            return true;
+        }
+        previous_limit = keyword == Keyword::LIMIT;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests;
