@@ -1,0 +1,243 @@
+//! The filesystem sink: `osqueryd.results.log`, `osqueryd.snapshots.log` and
+//! `osqueryd.status.log`, JSON lines, rotated by size (`NAME.1` is the newest
+//! rotated file) with a retention count and optional gzip.
+//!
+//! Exactly-once across crashes: after each batch the file's inode and size
+//! are saved with the cursor. On restart, bytes beyond the saved size are the
+//! start of the batch that was being written: its complete lines count as
+//! delivered and a torn last line is cut off. Rotation happens only between
+//! batches, so a rotated file never holds an undelivered line.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::Sink;
+use crate::config::FileSinkConfig;
+use crate::error::ScheduleError;
+use crate::store::{Entry, Kind};
+
+/// Which file a sink writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Results,
+    Snapshots,
+    Status,
+}
+
+impl Stream {
+    pub const ALL: [Stream; 3] = [Stream::Results, Stream::Snapshots, Stream::Status];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Stream::Results => "osqueryd.results.log",
+            Stream::Snapshots => "osqueryd.snapshots.log",
+            Stream::Status => "osqueryd.status.log",
+        }
+    }
+
+    fn kinds(self) -> &'static [Kind] {
+        match self {
+            Stream::Results => &[Kind::Result],
+            Stream::Snapshots => &[Kind::Snapshot],
+            Stream::Status => &[Kind::Status],
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Stream::Results => "file:results",
+            Stream::Snapshots => "file:snapshots",
+            Stream::Status => "file:status",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+struct State {
+    ino: u64,
+    size: u64,
+}
+
+/// One log file.
+pub struct FileSink {
+    config: FileSinkConfig,
+    stream: Stream,
+    path: PathBuf,
+    file: Option<File>,
+}
+
+impl FileSink {
+    pub fn new(config: FileSinkConfig, stream: Stream) -> Result<FileSink, ScheduleError> {
+        let path = config.dir.join(stream.file_name());
+        Ok(FileSink {
+            config,
+            stream,
+            path,
+            file: None,
+        })
+    }
+
+    fn open(&mut self) -> Result<&mut File, ScheduleError> {
+        if self.file.is_none() {
+            std::fs::create_dir_all(&self.config.dir)
+                .map_err(|e| ScheduleError::io(&self.config.dir, e))?;
+            let f = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .read(true)
+                .open(&self.path)
+                .map_err(|e| ScheduleError::io(&self.path, e))?;
+            self.file = Some(f);
+        }
+        self.file
+            .as_mut()
+            .ok_or_else(|| ScheduleError::sink(self.stream.id(), "no file"))
+    }
+
+    fn state(&mut self) -> Result<State, ScheduleError> {
+        let path = self.path.clone();
+        let m = self
+            .open()?
+            .metadata()
+            .map_err(|e| ScheduleError::io(&path, e))?;
+        Ok(State {
+            ino: m.ino(),
+            size: m.len(),
+        })
+    }
+
+    /// Renames `NAME` to `NAME.1` (shifting older ones) once it reaches the size limit.
+    fn rotate_if_full(&mut self) -> Result<(), ScheduleError> {
+        if self.config.max_size == 0 {
+            return Ok(());
+        }
+        let size = self.state()?.size;
+        if size < self.config.max_size {
+            return Ok(());
+        }
+        self.file = None;
+        let keep = self.config.rotate_count.max(1);
+        let name = |i: u32, gz: bool| -> PathBuf {
+            let mut p = self.path.clone().into_os_string();
+            p.push(format!(".{i}{}", if gz { ".gz" } else { "" }));
+            PathBuf::from(p)
+        };
+        for gz in [false, true] {
+            let _ = std::fs::remove_file(name(keep, gz));
+        }
+        for i in (1..keep).rev() {
+            for gz in [false, true] {
+                let from = name(i, gz);
+                if from.exists() {
+                    std::fs::rename(&from, name(i + 1, gz))
+                        .map_err(|e| ScheduleError::io(&from, e))?;
+                }
+            }
+        }
+        let first = name(1, false);
+        std::fs::rename(&self.path, &first).map_err(|e| ScheduleError::io(&self.path, e))?;
+        if self.config.compress {
+            compress(&first, &name(1, true))?;
+        }
+        Ok(())
+    }
+}
+
+/// Gzips `from` into `to` through a temporary file, then removes `from`.
+fn compress(from: &Path, to: &Path) -> Result<(), ScheduleError> {
+    let mut tmp = to.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut input = File::open(from).map_err(|e| ScheduleError::io(from, e))?;
+    let out = File::create(&tmp).map_err(|e| ScheduleError::io(&tmp, e))?;
+    let mut enc = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+    std::io::copy(&mut input, &mut enc).map_err(|e| ScheduleError::io(&tmp, e))?;
+    enc.finish().map_err(|e| ScheduleError::io(&tmp, e))?;
+    std::fs::rename(&tmp, to).map_err(|e| ScheduleError::io(to, e))?;
+    std::fs::remove_file(from).map_err(|e| ScheduleError::io(from, e))
+}
+
+impl Sink for FileSink {
+    fn id(&self) -> String {
+        self.stream.id().to_owned()
+    }
+
+    fn kinds(&self) -> &[Kind] {
+        self.stream.kinds()
+    }
+
+    fn recover(&mut self, state: Option<&str>, pending: &[Entry]) -> Result<usize, ScheduleError> {
+        let saved: Option<State> = state.and_then(|s| serde_json::from_str(s).ok());
+        let now = self.state()?;
+        // Where the unacknowledged bytes start in the current file.
+        let start = match saved {
+            Some(s) if s.ino == now.ino && s.size <= now.size => s.size,
+            Some(s) if s.ino == now.ino => {
+                // Truncated behind our back (copytruncate): nothing of ours is pending there.
+                tracing::warn!(file = %self.path.display(), saved = s.size, now = now.size, "log file shrank");
+                now.size
+            }
+            // A new file since the last acknowledged batch: all of it is pending lines.
+            Some(_) => 0,
+            // Never acknowledged anything: the file predates this cursor.
+            None => now.size,
+        };
+        if start == now.size {
+            return Ok(0);
+        }
+        let path = self.path.clone();
+        let file = self.open()?;
+        let mut tail = Vec::new();
+        file.seek(SeekFrom::Start(start))
+            .and_then(|_| file.take(now.size - start).read_to_end(&mut tail))
+            .map_err(|e| ScheduleError::io(&path, e))?;
+        let complete = tail.iter().filter(|b| **b == b'\n').count();
+        let keep = tail.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) as u64;
+        if start + keep < now.size {
+            // A line torn by the crash: it is written again from the outbox.
+            file.set_len(start + keep).map_err(|e| ScheduleError::io(&path, e))?;
+        }
+        // Each delivered line is one pending entry, in order.
+        let mut expected = pending.iter().map(|e| e.line.as_bytes());
+        let mut lines = tail[..keep as usize].split(|b| *b == b'\n');
+        for _ in 0..complete {
+            let (Some(want), Some(got)) = (expected.next(), lines.next()) else {
+                break;
+            };
+            if want != got {
+                return Err(ScheduleError::sink(
+                    self.stream.id(),
+                    format!("{} holds lines the store does not know; refusing to guess", path.display()),
+                ));
+            }
+        }
+        Ok(complete.min(pending.len()))
+    }
+
+    fn deliver(&mut self, entries: &[Entry]) -> Result<Option<String>, ScheduleError> {
+        if !entries.is_empty() {
+            self.rotate_if_full()?;
+            let mut buf = Vec::with_capacity(entries.iter().map(|e| e.line.len() + 1).sum());
+            for e in entries {
+                buf.extend_from_slice(e.line.as_bytes());
+                buf.push(b'\n');
+            }
+            let path = self.path.clone();
+            let before = self.state()?.size;
+            let file = self.open()?;
+            if let Err(e) = file.write_all(&buf).and_then(|()| file.flush()) {
+                // A short write (disk full) leaves part of the batch: cut it so
+                // the retry writes the batch whole, and reopen next time.
+                let _ = file.set_len(before);
+                self.file = None;
+                return Err(ScheduleError::io(&path, e));
+            }
+        }
+        let state = self.state()?;
+        Ok(serde_json::to_string(&state).ok())
+    }
+}
