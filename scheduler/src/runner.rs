@@ -242,14 +242,12 @@ impl WorkerContext {
         lock(&shared.running).insert(
             id,
             Running {
-                name: spec.name.clone(),
                 tid,
                 started,
                 cpu_at_start: cpu_before.total_ms(),
                 rss_at_start: rss_before,
                 interrupter: engine.interrupter(),
                 stopped: None,
-                may_denylist: spec.denylist && config.watchdog.enabled,
             },
         );
         let limit = config.watchdog.enabled.then_some(config.watchdog.query_memory).flatten();
@@ -265,7 +263,7 @@ impl WorkerContext {
         let now = unix_now();
         let mut output_size = 0;
         match (result, stopped) {
-            (_, Some(reason)) | (Err((CatalogError::Cancelled, _)), Some(reason)) => {
+            (_, Some(reason)) => {
                 let reason = format!("the watchdog stopped scheduled query {}: {reason}", spec.name);
                 if spec.denylist && config.watchdog.enabled {
                     let until = now + config.watchdog.denylist_duration.as_secs() as i64;

@@ -71,7 +71,6 @@ pub struct DaemonUsage {
 /// A query being run, for the watchdog.
 #[derive(Debug)]
 pub struct Running {
-    pub name: String,
     pub tid: Option<u64>,
     pub started: Instant,
     pub cpu_at_start: u64,
@@ -79,7 +78,6 @@ pub struct Running {
     pub interrupter: Interrupter,
     /// Why the watchdog stopped it, once it did.
     pub stopped: Option<String>,
-    pub may_denylist: bool,
 }
 
 /// Everything shared.
@@ -118,10 +116,6 @@ impl Shared {
             .read()
             .map(|c| Arc::clone(&c))
             .unwrap_or_else(|e| Arc::clone(&e.into_inner()))
-    }
-
-    pub fn host_identifier(&self) -> String {
-        self.identity.identifier(&self.config())
     }
 
     pub fn is_denylisted(&self, name: &str, now: i64) -> bool {

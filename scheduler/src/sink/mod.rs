@@ -102,6 +102,13 @@ impl SinkSet {
     pub fn start(sinks: Vec<Box<dyn Sink>>, store: &Store, status: &StatusLog) -> SinkSet {
         let stop = Arc::new(AtomicBool::new(false));
         let ids: Vec<String> = sinks.iter().map(|s| s.id()).collect();
+        // A new sink starts at the end of the outbox; fix that point now, so
+        // that lines appended from here on reach it however late its thread starts.
+        for id in &ids {
+            if let Err(e) = store.cursor(id) {
+                tracing::warn!(sink = %id, error = %e, "cannot read the sink's cursor");
+            }
+        }
         let threads = sinks
             .into_iter()
             .filter_map(|sink| {
