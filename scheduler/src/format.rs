@@ -240,7 +240,10 @@ mod tests {
 
     #[test]
     fn batch_and_snapshot_lines() {
-        let dec = BTreeMap::from([("a".to_owned(), "1".to_owned()), ("b".to_owned(), "2".to_owned())]);
+        let dec = BTreeMap::from([
+            ("a".to_owned(), "1".to_owned()),
+            ("b".to_owned(), "2".to_owned()),
+        ]);
         let item = LogItem {
             name: "q",
             host_identifier: "h",
@@ -252,7 +255,9 @@ mod tests {
         };
         assert_eq!(
             differential(&item, &[row(2, "b")], &[]),
-            vec![r#"{"diffResults":{"removed":[],"added":[{"name":"b","pid":2}]},"name":"q","hostIdentifier":"h","calendarTime":"Thu Jan  1 00:00:00 1970 UTC","unixTime":0,"epoch":1,"counter":0,"numerics":true,"a":"1","b":"2"}"#]
+            vec![
+                r#"{"diffResults":{"removed":[],"added":[{"name":"b","pid":2}]},"name":"q","hostIdentifier":"h","calendarTime":"Thu Jan  1 00:00:00 1970 UTC","unixTime":0,"epoch":1,"counter":0,"numerics":true,"a":"1","b":"2"}"#
+            ]
         );
         let empty = BTreeMap::new();
         let item = LogItem {
@@ -262,7 +267,9 @@ mod tests {
         };
         assert_eq!(
             snapshot(&item, &[]),
-            vec![r#"{"snapshot":[],"action":"snapshot","name":"q","hostIdentifier":"h","calendarTime":"Thu Jan  1 00:00:00 1970 UTC","unixTime":0,"epoch":1,"counter":0,"numerics":false}"#]
+            vec![
+                r#"{"snapshot":[],"action":"snapshot","name":"q","hostIdentifier":"h","calendarTime":"Thu Jan  1 00:00:00 1970 UTC","unixTime":0,"epoch":1,"counter":0,"numerics":false}"#
+            ]
         );
     }
 
@@ -280,7 +287,9 @@ mod tests {
         });
         assert_eq!(
             s,
-            format!(r#"{{"hostIdentifier":"h","calendarTime":"Thu Jan  1 00:00:00 1970 UTC","unixTime":0,"severity":1,"filename":"scheduler.rs","line":7,"message":"query \"x\" denylisted","version":"{OSQUERY_VERSION}"}}"#)
+            format!(
+                r#"{{"hostIdentifier":"h","calendarTime":"Thu Jan  1 00:00:00 1970 UTC","unixTime":0,"severity":1,"filename":"scheduler.rs","line":7,"message":"query \"x\" denylisted","version":"{OSQUERY_VERSION}"}}"#
+            )
         );
     }
 }

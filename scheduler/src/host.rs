@@ -28,7 +28,22 @@ impl Identity {
             let b: Vec<u8> = (0..16).map(|_| rng.random()).collect();
             format!(
                 "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+                b[0],
+                b[1],
+                b[2],
+                b[3],
+                b[4],
+                b[5],
+                b[6],
+                b[7],
+                b[8],
+                b[9],
+                b[10],
+                b[11],
+                b[12],
+                b[13],
+                b[14],
+                b[15]
             )
         };
         Identity {
@@ -87,11 +102,8 @@ pub fn version_matches(version: Option<&str>) -> bool {
     let Some(v) = version.map(str::trim).filter(|v| !v.is_empty()) else {
         return true;
     };
-    let parse = |s: &str| -> Vec<u64> {
-        s.split(['.', '-'])
-            .map_while(|p| p.parse().ok())
-            .collect()
-    };
+    let parse =
+        |s: &str| -> Vec<u64> { s.split(['.', '-']).map_while(|p| p.parse().ok()).collect() };
     parse(OSQUERY_VERSION) >= parse(v)
 }
 

@@ -244,7 +244,10 @@ mod tests {
     use super::*;
 
     fn row(pairs: &[(&str, Field)]) -> Row {
-        let mut v: Vec<(String, Field)> = pairs.iter().map(|(k, f)| ((*k).to_owned(), f.clone())).collect();
+        let mut v: Vec<(String, Field)> = pairs
+            .iter()
+            .map(|(k, f)| ((*k).to_owned(), f.clone()))
+            .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         Row(v)
     }
@@ -254,14 +257,21 @@ mod tests {
         let a = row(&[("x", Field::Int(1))]);
         let b = row(&[("x", Field::Int(2))]);
         let c = row(&[("x", Field::Int(3))]);
-        let d = diff(&[a.clone(), a.clone(), b.clone()], vec![a.clone(), c.clone(), b.clone()]);
+        let d = diff(
+            &[a.clone(), a.clone(), b.clone()],
+            vec![a.clone(), c.clone(), b.clone()],
+        );
         assert_eq!(d.added, vec![c]);
         assert_eq!(d.removed, vec![a]);
     }
 
     #[test]
     fn rows_round_trip_through_the_store_form() {
-        let r = row(&[("b", Field::Text("é\"".to_owned())), ("a", Field::Real(0.5)), ("n", Field::Int(-3))]);
+        let r = row(&[
+            ("b", Field::Text("é\"".to_owned())),
+            ("a", Field::Real(0.5)),
+            ("n", Field::Int(-3)),
+        ]);
         let back = rows_from_json(&rows_to_json(std::slice::from_ref(&r)));
         assert_eq!(back, vec![r.clone()]);
         let mut s = String::new();

@@ -39,7 +39,10 @@ pub enum Job {
 #[derive(Debug)]
 pub enum Done {
     Query(String),
-    Discovered { pack: String, active: bool },
+    Discovered {
+        pack: String,
+        active: bool,
+    },
     /// Decorators of this period (0: `load`) ran.
     Decorated(u64),
 }
@@ -89,7 +92,8 @@ impl Pool {
 
     /// Queues a job, starting a worker when none is idle.
     pub fn submit(&self, job: Job) {
-        if self.idle.load(Ordering::Acquire) == 0 && self.workers.load(Ordering::Acquire) < self.max {
+        if self.idle.load(Ordering::Acquire) == 0 && self.workers.load(Ordering::Acquire) < self.max
+        {
             self.spawn();
         }
         if self.jobs.send(job).is_err() {
@@ -177,7 +181,11 @@ impl WorkerContext {
                 match self.open_engine() {
                     Ok(e) => engine = Some(e),
                     Err(e) => {
-                        self.shared.status.error(file!(), line!(), &format!("cannot open an engine for scheduled queries: {e}"));
+                        self.shared.status.error(
+                            file!(),
+                            line!(),
+                            &format!("cannot open an engine for scheduled queries: {e}"),
+                        );
                     }
                 }
             }
@@ -205,7 +213,10 @@ impl WorkerContext {
                     });
                     Done::Discovered { pack, active }
                 }
-                (None, Job::Discover { pack, .. }) => Done::Discovered { pack, active: false },
+                (None, Job::Discover { pack, .. }) => Done::Discovered {
+                    pack,
+                    active: false,
+                },
             };
             if self.done.send(report).is_err() {
                 break;
@@ -250,7 +261,11 @@ impl WorkerContext {
                 stopped: None,
             },
         );
-        let limit = config.watchdog.enabled.then_some(config.watchdog.query_memory).flatten();
+        let limit = config
+            .watchdog
+            .enabled
+            .then_some(config.watchdog.query_memory)
+            .flatten();
         let result = run_sql(engine, &self.registry, &spec.sql, limit);
         let wall = started.elapsed();
         let cpu = usage::this_thread().since(cpu_before);
@@ -264,14 +279,21 @@ impl WorkerContext {
         let mut output_size = 0;
         match (result, stopped) {
             (_, Some(reason)) => {
-                let reason = format!("the watchdog stopped scheduled query {}: {reason}", spec.name);
+                let reason = format!(
+                    "the watchdog stopped scheduled query {}: {reason}",
+                    spec.name
+                );
                 if spec.denylist && config.watchdog.enabled {
                     let until = now + config.watchdog.denylist_duration.as_secs() as i64;
                     lock(&shared.denylist).insert(spec.name.clone(), until);
                     if let Err(e) = shared.store.denylist(&spec.name, until, &reason) {
                         tracing::error!(error = %e, "cannot save the denylist");
                     }
-                    shared.status.error(file!(), line!(), &format!("{reason}; denylisted until {until}"));
+                    shared.status.error(
+                        file!(),
+                        line!(),
+                        &format!("{reason}; denylisted until {until}"),
+                    );
                 } else {
                     shared.status.error(file!(), line!(), &reason);
                 }
@@ -288,7 +310,11 @@ impl WorkerContext {
                     if let Err(e) = shared.store.denylist(&spec.name, until, &reason) {
                         tracing::error!(error = %e, "cannot save the denylist");
                     }
-                    shared.status.error(file!(), line!(), &format!("{reason}; denylisted until {until}"));
+                    shared.status.error(
+                        file!(),
+                        line!(),
+                        &format!("{reason}; denylisted until {until}"),
+                    );
                 } else {
                     shared.status.error(file!(), line!(), &reason);
                 }
@@ -305,13 +331,18 @@ impl WorkerContext {
                 Err(e) => shared.status.error(
                     file!(),
                     line!(),
-                    &format!("Error adding new results to database for query {}: {e}", spec.name),
+                    &format!(
+                        "Error adding new results to database for query {}: {e}",
+                        spec.name
+                    ),
                 ),
             },
         }
         let _ = due;
         let mut stats = lock(&shared.stats);
-        let s = stats.entry(spec.name.clone()).or_insert_with(Stats::default);
+        let s = stats
+            .entry(spec.name.clone())
+            .or_insert_with(Stats::default);
         s.executions += 1;
         s.last_executed = now;
         s.output_size += output_size;
@@ -371,7 +402,12 @@ fn decorate(engine: &Engine, registry: &Registry, queries: &[String]) -> BTreeMa
 }
 
 /// Computes what a run logs and records it atomically; returns the bytes logged.
-pub fn record(shared: &Shared, spec: &QuerySpec, rows: Vec<Row>, now: i64) -> Result<u64, crate::ScheduleError> {
+pub fn record(
+    shared: &Shared,
+    spec: &QuerySpec,
+    rows: Vec<Row>,
+    now: i64,
+) -> Result<u64, crate::ScheduleError> {
     let config = shared.config();
     let host = shared.identity.identifier(&config);
     let decorations = lock(&shared.decorations).merged();
@@ -434,7 +470,10 @@ pub fn record(shared: &Shared, spec: &QuerySpec, rows: Vec<Row>, now: i64) -> Re
         } else {
             Vec::new()
         };
-        let mut hist: Vec<HistoryRow> = removed.iter().map(|r| history("removed", r, item.counter)).collect();
+        let mut hist: Vec<HistoryRow> = removed
+            .iter()
+            .map(|r| history("removed", r, item.counter))
+            .collect();
         if counter.is_some() {
             hist.extend(d.added.iter().map(|r| history("added", r, item.counter)));
         }

@@ -63,7 +63,11 @@ impl std::fmt::Debug for SchedulerHandle {
 
 impl Scheduler {
     /// Opens the store in `state_dir` and prepares the shared state.
-    pub fn open(config: ScheduleConfig, state_dir: &Path, root: HostRoot) -> Result<Scheduler, ScheduleError> {
+    pub fn open(
+        config: ScheduleConfig,
+        state_dir: &Path,
+        root: HostRoot,
+    ) -> Result<Scheduler, ScheduleError> {
         let store = Store::open(state_dir)?;
         let identity = Identity::read(&root);
         let status = StatusLog::new(store.clone(), identity.identifier(&config));
@@ -95,7 +99,12 @@ impl Scheduler {
     /// Starts the loop, the workers, the watchdog and the sinks. `loader`
     /// reloads the configuration on [`SchedulerHandle::reload`] and when one
     /// of `watch` (or a file the configuration names) changes.
-    pub fn start(self, registry: Registry, loader: Option<Loader>, watch: Vec<PathBuf>) -> Result<SchedulerHandle, ScheduleError> {
+    pub fn start(
+        self,
+        registry: Registry,
+        loader: Option<Loader>,
+        watch: Vec<PathBuf>,
+    ) -> Result<SchedulerHandle, ScheduleError> {
         let shared = self.shared;
         let (events, rx) = std::sync::mpsc::channel();
         let (done_tx, done_rx) = std::sync::mpsc::channel::<Done>();
@@ -113,7 +122,11 @@ impl Scheduler {
         let config = shared.config();
         let pool = Pool::new(Arc::clone(&shared), registry, done_tx, config.max_workers);
         let store_id = shared.store.store_id()?;
-        let sinks = SinkSet::start(sink::build(&config.sinks, &store_id)?, &shared.store, &shared.status);
+        let sinks = SinkSet::start(
+            sink::build(&config.sinks, &store_id)?,
+            &shared.store,
+            &shared.status,
+        );
         let mut lp = Loop {
             shared: Arc::clone(&shared),
             pool: Some(pool),
@@ -305,8 +318,12 @@ impl Loop {
             if now < due {
                 continue;
             }
-            self.due.insert(q.name.clone(), (next_multiple(now, splayed), splayed));
-            if self.running.contains_key(&q.name) || throttled || self.shared.is_denylisted(&q.name, now) {
+            self.due
+                .insert(q.name.clone(), (next_multiple(now, splayed), splayed));
+            if self.running.contains_key(&q.name)
+                || throttled
+                || self.shared.is_denylisted(&q.name, now)
+            {
                 continue;
             }
             if !self.applies(q) {
@@ -379,11 +396,18 @@ impl Loop {
         if previous.is_some_and(|p| p.sinks != config.sinks) {
             self.sinks.take();
             match sink::build(&config.sinks, &self.store_id) {
-                Ok(s) => self.sinks = Some(SinkSet::start(s, &self.shared.store, &self.shared.status)),
-                Err(e) => self.shared.status.error(file!(), line!(), &format!("log sinks: {e}")),
+                Ok(s) => {
+                    self.sinks = Some(SinkSet::start(s, &self.shared.store, &self.shared.status))
+                }
+                Err(e) => self
+                    .shared
+                    .status
+                    .error(file!(), line!(), &format!("log sinks: {e}")),
             }
         }
-        self.shared.status.set_host_identifier(self.shared.identity.identifier(config));
+        self.shared
+            .status
+            .set_host_identifier(self.shared.identity.identifier(config));
         for w in &config.warnings {
             self.shared.status.warning(file!(), line!(), w);
         }
@@ -420,10 +444,18 @@ impl Loop {
             self.reload("a configuration file changed");
         }
         let min_time = now - config.history_max_age.as_secs() as i64;
-        if let Err(e) = self.shared.store.trim_history(config.history_max_rows, min_time) {
+        if let Err(e) = self
+            .shared
+            .store
+            .trim_history(config.history_max_rows, min_time)
+        {
             tracing::warn!(error = %e, "trimming the results history failed");
         }
-        let active: Vec<String> = self.sinks.as_ref().map(|s| s.ids.clone()).unwrap_or_default();
+        let active: Vec<String> = self
+            .sinks
+            .as_ref()
+            .map(|s| s.ids.clone())
+            .unwrap_or_default();
         match self.shared.store.overflowing(config.buffer_max_lines) {
             Ok(behind) => {
                 for (sink, from, to) in behind {
@@ -479,7 +511,11 @@ impl Loop {
                     *c = Arc::clone(&new);
                 }
                 self.shared.config_valid.store(true, Ordering::Relaxed);
-                self.shared.status.info(file!(), line!(), &format!("configuration reloaded ({why})"));
+                self.shared.status.info(
+                    file!(),
+                    line!(),
+                    &format!("configuration reloaded ({why})"),
+                );
                 self.start_config(&new, Some(&old));
                 self.mtimes = self.file_stamps();
             }

@@ -119,7 +119,9 @@ impl Shared {
     }
 
     pub fn is_denylisted(&self, name: &str, now: i64) -> bool {
-        lock(&self.denylist).get(name).is_some_and(|until| *until > now)
+        lock(&self.denylist)
+            .get(name)
+            .is_some_and(|until| *until > now)
     }
 }
 

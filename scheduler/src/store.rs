@@ -110,7 +110,9 @@ struct Inner {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.inner.path).finish()
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish()
     }
 }
 
@@ -125,8 +127,10 @@ impl Store {
         };
         let conn = Connection::open(&path).map_err(err)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(err)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
         let store = Store {
             inner: Arc::new(Inner {
@@ -140,7 +144,9 @@ impl Store {
         let id: String = {
             use rand::RngExt;
             let mut rng = rand::rng();
-            (0..16).map(|_| format!("{:02x}", rng.random::<u8>())).collect()
+            (0..16)
+                .map(|_| format!("{:02x}", rng.random::<u8>()))
+                .collect()
         };
         store.with(|c| {
             c.execute(
@@ -180,7 +186,9 @@ impl Store {
     /// This store's identity.
     pub fn store_id(&self) -> Result<String, ScheduleError> {
         self.with(|c| {
-            c.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| r.get(0))
+            c.query_row("SELECT value FROM meta WHERE key = 'store_id'", [], |r| {
+                r.get(0)
+            })
         })
     }
 
@@ -313,7 +321,12 @@ impl Store {
     }
 
     /// Lines after `after` of the given kinds, at most `limit`.
-    pub fn pending(&self, after: i64, kinds: &[Kind], limit: usize) -> Result<Vec<Entry>, ScheduleError> {
+    pub fn pending(
+        &self,
+        after: i64,
+        kinds: &[Kind],
+        limit: usize,
+    ) -> Result<Vec<Entry>, ScheduleError> {
         let mask: i64 = kinds.iter().map(|k| 1i64 << (*k as i64)).sum();
         self.with(|c| {
             let mut stmt = c.prepare_cached(
@@ -357,7 +370,8 @@ impl Store {
                     tx.execute("DELETE FROM cursors WHERE sink = ?1", [n])?;
                 }
             }
-            let low: Option<i64> = tx.query_row("SELECT min(seq) FROM cursors", [], |r| r.get(0))?;
+            let low: Option<i64> =
+                tx.query_row("SELECT min(seq) FROM cursors", [], |r| r.get(0))?;
             match low {
                 Some(low) => tx.execute("DELETE FROM outbox WHERE seq <= ?1", [low])?,
                 None => tx.execute("DELETE FROM outbox", [])?,
@@ -370,7 +384,8 @@ impl Store {
     /// each would have to skip to be within the bound.
     pub fn overflowing(&self, max_lines: u64) -> Result<Vec<(String, i64, i64)>, ScheduleError> {
         self.with(|c| {
-            let end: i64 = c.query_row("SELECT coalesce(max(seq), 0) FROM outbox", [], |r| r.get(0))?;
+            let end: i64 =
+                c.query_row("SELECT coalesce(max(seq), 0) FROM outbox", [], |r| r.get(0))?;
             let mut stmt = c.prepare("SELECT sink, seq FROM cursors WHERE seq < ?1")?;
             let rows = stmt.query_map([end - max_lines as i64], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
@@ -502,7 +517,10 @@ mod tests {
                     sql: "select 1 as x".to_owned(),
                     epoch: 0,
                     counter: Some(0),
-                    lines: vec![(Kind::Result, "l1".to_owned()), (Kind::Status, "s1".to_owned())],
+                    lines: vec![
+                        (Kind::Result, "l1".to_owned()),
+                        (Kind::Status, "s1".to_owned()),
+                    ],
                     history: Vec::new(),
                 },
             )
@@ -519,6 +537,9 @@ mod tests {
         assert_eq!(store.cursor("b").expect("cursor").0, 2);
         drop(store);
         let store = Store::open(dir.path()).expect("reopen");
-        assert_eq!(store.cursor("a").expect("cursor"), (2, Some("{}".to_owned())));
+        assert_eq!(
+            store.cursor("a").expect("cursor"),
+            (2, Some("{}".to_owned()))
+        );
     }
 }

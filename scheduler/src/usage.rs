@@ -58,7 +58,11 @@ pub fn this_thread_id() -> Option<u64> {
 
 /// A thread of this process's CPU time.
 pub fn thread(tid: u64) -> Option<CpuTime> {
-    read_stat(&Path::new("/proc/self/task").join(tid.to_string()).join("stat"))
+    read_stat(
+        &Path::new("/proc/self/task")
+            .join(tid.to_string())
+            .join("stat"),
+    )
 }
 
 /// This process's CPU time.

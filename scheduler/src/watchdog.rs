@@ -75,7 +75,9 @@ fn run(shared: &Shared, stop: &AtomicBool) {
                 u.cpu_percent = (cpu.saturating_sub(window_start.1)) as f64 * 100.0
                     / elapsed.as_millis().max(1) as f64;
                 window_start = (Instant::now(), cpu);
-                let over = w.enabled && w.daemon_cpu_percent.is_some_and(|l| u.cpu_percent > l as f64);
+                let over = w.enabled
+                    && w.daemon_cpu_percent
+                        .is_some_and(|l| u.cpu_percent > l as f64);
                 if over != u.throttled {
                     u.throttled = over;
                     let msg = if over {
@@ -109,7 +111,11 @@ fn run(shared: &Shared, stop: &AtomicBool) {
             }
         }
         let idle = lock(&shared.running).is_empty();
-        std::thread::sleep(if idle { Duration::from_millis(500) } else { TICK });
+        std::thread::sleep(if idle {
+            Duration::from_millis(500)
+        } else {
+            TICK
+        });
     }
 }
 
@@ -126,21 +132,29 @@ fn check_queries(shared: &Shared, w: &crate::config::WatchdogConfig) {
         if let Some(limit) = w.query_wall
             && r.started.elapsed() > limit
         {
-            reason = Some(format!("it ran longer than its wall-time limit of {} ms", limit.as_millis()));
+            reason = Some(format!(
+                "it ran longer than its wall-time limit of {} ms",
+                limit.as_millis()
+            ));
         }
         if reason.is_none()
             && let (Some(limit), Some(tid)) = (w.query_cpu, r.tid)
             && let Some(cpu) = usage::thread(tid)
             && cpu.total_ms().saturating_sub(r.cpu_at_start) > limit.as_millis() as u64
         {
-            reason = Some(format!("it used more than its CPU-time limit of {} ms", limit.as_millis()));
+            reason = Some(format!(
+                "it used more than its CPU-time limit of {} ms",
+                limit.as_millis()
+            ));
         }
         if reason.is_none()
             && alone
             && let Some(limit) = w.query_memory
             && rss.saturating_sub(r.rss_at_start) > limit
         {
-            reason = Some(format!("it grew the daemon's memory past its limit of {limit} bytes"));
+            reason = Some(format!(
+                "it grew the daemon's memory past its limit of {limit} bytes"
+            ));
         }
         if let Some(reason) = reason {
             r.stopped = Some(reason);

@@ -26,7 +26,10 @@ struct FixtureLines(PathBuf);
 static SCHEMA: Schema = Schema {
     name: "fixture_lines",
     doc: "Lines of a test file.",
-    columns: &[col("n", BigInt, "Line key"), col("value", Text, "Line text")],
+    columns: &[
+        col("n", BigInt, "Line key"),
+        col("value", Text, "Line text"),
+    ],
 };
 
 impl Table for FixtureLines {
@@ -143,13 +146,20 @@ fn replay(log: &str, states: &[BTreeSet<(i64, String)>]) -> Result<Vec<usize>, S
                 Some("added") if current.insert(row.clone()) => {}
                 Some("added") => return Err(format!("{row:?} added twice: a duplicated line")),
                 Some("removed") if current.remove(&row) => {}
-                Some("removed") => return Err(format!("{row:?} removed but absent: a lost or duplicated line")),
+                Some("removed") => {
+                    return Err(format!(
+                        "{row:?} removed but absent: a lost or duplicated line"
+                    ));
+                }
                 other => return Err(format!("unexpected action {other:?}")),
             }
         }
         let from = seen.last().copied().unwrap_or(0);
         let Some(at) = (from..states.len()).find(|i| states[*i] == current) else {
-            return Err(format!("after {} runs the logged rows match no later state", seen.len() + 1));
+            return Err(format!(
+                "after {} runs the logged rows match no later state",
+                seen.len() + 1
+            ));
         };
         seen.push(at);
     }
@@ -196,13 +206,19 @@ fn kill_9_while_logging_loses_and_duplicates_nothing() {
         if complete && replay(&text, &states).is_ok_and(|seen| seen.last() == Some(&last)) {
             break;
         }
-        assert!(Instant::now() < deadline, "the log never reached the final state");
+        assert!(
+            Instant::now() < deadline,
+            "the log never reached the final state"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     c.kill().expect("SIGKILL");
     c.wait().expect("reaped");
     let text = std::fs::read_to_string(&log).expect("log");
     let seen = replay(&text, &states).unwrap_or_else(|e| panic!("{e}"));
-    assert!(seen.windows(2).all(|w| w[0] < w[1]), "states step forward: {seen:?}");
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "states step forward: {seen:?}"
+    );
     assert!(kills >= 5, "the daemon was killed {kills} times");
 }

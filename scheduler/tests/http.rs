@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use hostgres_scheduler::ScheduleConfig;
 use hostgres_scheduler::config::{RawHttpSink, RawLogging, RawSections};
 use hostgres_scheduler::sink::{self, SinkSet};
 use hostgres_scheduler::status::StatusLog;
 use hostgres_scheduler::store::{Kind, Store};
-use hostgres_scheduler::ScheduleConfig;
 use serde_json::Value;
 
 /// A one-thread HTTP server that records JSON bodies, or answers 503 while `down`.
@@ -33,7 +33,12 @@ impl Server {
         let down = Arc::new(AtomicBool::new(false));
         let refused = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let (b, d, r, s) = (Arc::clone(&bodies), Arc::clone(&down), Arc::clone(&refused), Arc::clone(&stop));
+        let (b, d, r, s) = (
+            Arc::clone(&bodies),
+            Arc::clone(&down),
+            Arc::clone(&refused),
+            Arc::clone(&stop),
+        );
         let thread = std::thread::spawn(move || {
             for conn in listener.incoming() {
                 if s.load(Ordering::Relaxed) {
@@ -65,7 +70,8 @@ impl Drop for Server {
 }
 
 fn serve(conn: TcpStream, bodies: &Mutex<Vec<Value>>, down: &AtomicBool, refused: &AtomicUsize) {
-    conn.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     let mut reader = BufReader::new(conn.try_clone().expect("clone"));
     let mut length = 0usize;
     let mut request_line = String::new();
@@ -101,7 +107,9 @@ fn serve(conn: TcpStream, bodies: &Mutex<Vec<Value>>, down: &AtomicBool, refused
 }
 
 fn line(i: usize) -> String {
-    format!(r#"{{"name":"q","hostIdentifier":"h","unixTime":{i},"columns":{{"i":"{i}"}},"action":"added"}}"#)
+    format!(
+        r#"{{"name":"q","hostIdentifier":"h","unixTime":{i},"columns":{{"i":"{i}"}},"action":"added"}}"#
+    )
 }
 
 fn received(server: &Server, log_type: &str) -> Vec<Value> {
@@ -153,31 +161,53 @@ fn an_outage_delays_lines_and_loses_none() {
 
     let lines: Vec<String> = (0..20).map(line).collect();
     store
-        .append(&lines[..5].iter().map(|l| (Kind::Result, l.clone())).collect::<Vec<_>>())
+        .append(
+            &lines[..5]
+                .iter()
+                .map(|l| (Kind::Result, l.clone()))
+                .collect::<Vec<_>>(),
+        )
         .expect("append");
     wait_for("the first lines", || received(&server, "result").len() == 5);
 
     // Outage: the server answers 503 while more lines come.
     server.down.store(true, Ordering::Relaxed);
     store
-        .append(&lines[5..15].iter().map(|l| (Kind::Result, l.clone())).collect::<Vec<_>>())
+        .append(
+            &lines[5..15]
+                .iter()
+                .map(|l| (Kind::Result, l.clone()))
+                .collect::<Vec<_>>(),
+        )
         .expect("append");
-    wait_for("failed attempts", || server.refused.load(Ordering::Relaxed) >= 2);
+    wait_for("failed attempts", || {
+        server.refused.load(Ordering::Relaxed) >= 2
+    });
     assert_eq!(received(&server, "result").len(), 5);
     store
-        .append(&lines[15..].iter().map(|l| (Kind::Result, l.clone())).collect::<Vec<_>>())
+        .append(
+            &lines[15..]
+                .iter()
+                .map(|l| (Kind::Result, l.clone()))
+                .collect::<Vec<_>>(),
+        )
         .expect("append");
 
     // Recovery: everything arrives, in order, once.
     server.down.store(false, Ordering::Relaxed);
     wait_for("every line", || received(&server, "result").len() >= 20);
     wait_for("the recovery in the status stream", || {
-        received(&server, "status")
-            .iter()
-            .any(|s| s["message"].as_str().is_some_and(|m| m.starts_with("log sink http:result recovered")))
+        received(&server, "status").iter().any(|s| {
+            s["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("log sink http:result recovered"))
+        })
     });
     set.stop();
-    let got: Vec<String> = received(&server, "result").iter().map(|v| v.to_string()).collect();
+    let got: Vec<String> = received(&server, "result")
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
     let want: Vec<String> = lines
         .iter()
         .map(|l| serde_json::from_str::<Value>(l).expect("json").to_string())
@@ -186,12 +216,33 @@ fn an_outage_delays_lines_and_loses_none() {
     let bodies = server.bodies.lock().expect("lock").clone();
     for b in bodies.iter().filter(|b| b["log_type"] == "result") {
         assert_eq!(b["node_key"], "k-123");
-        assert!(b["data"].as_array().is_some_and(|d| !d.is_empty() && d.len() <= 7));
+        assert!(
+            b["data"]
+                .as_array()
+                .is_some_and(|d| !d.is_empty() && d.len() <= 7)
+        );
     }
     // The outage and the recovery are in the status stream, which went out too.
     let status_lines = received(&server, "status");
-    let messages: Vec<&str> = status_lines.iter().filter_map(|s| s["message"].as_str()).collect();
-    assert!(messages.iter().any(|m| m.starts_with("log sink http:result failed, retrying")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.starts_with("log sink http:result recovered")), "{messages:?}");
-    assert!(status_lines.iter().all(|s| s["hostIdentifier"] == "h" && s["severity"].is_u64()));
+    let messages: Vec<&str> = status_lines
+        .iter()
+        .filter_map(|s| s["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("log sink http:result failed, retrying")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("log sink http:result recovered")),
+        "{messages:?}"
+    );
+    assert!(
+        status_lines
+            .iter()
+            .all(|s| s["hostIdentifier"] == "h" && s["severity"].is_u64())
+    );
 }

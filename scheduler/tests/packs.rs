@@ -51,12 +51,17 @@ fn packs_config() -> String {
         let pack = q["pack"].as_str().expect("pack").to_owned();
         let name = q["name"].as_str().expect("name").to_owned();
         let mut body = serde_json::Map::new();
-        for key in ["query", "interval", "platform", "version", "removed", "snapshot", "shard"] {
+        for key in [
+            "query", "interval", "platform", "version", "removed", "snapshot", "shard",
+        ] {
             if let Some(v) = q.get(key).filter(|v| !v.is_null()) {
                 body.insert(key.to_owned(), v.clone());
             }
         }
-        packs.entry(pack).or_default().insert(name, Value::Object(body));
+        packs
+            .entry(pack)
+            .or_default()
+            .insert(name, Value::Object(body));
     }
     let packs: serde_json::Map<String, Value> = packs
         .into_iter()
@@ -73,7 +78,8 @@ fn packs_config() -> String {
 fn the_osquery_linux_packs_load_and_run_on_this_host() {
     let osquery = OsqueryConfig::parse(&packs_config(), Path::new("packs.conf")).expect("parses");
     let state = tempfile::tempdir().expect("state dir");
-    let config = ScheduleConfig::build(RawSections::default(), Some(osquery), state.path()).expect("valid");
+    let config =
+        ScheduleConfig::build(RawSections::default(), Some(osquery), state.path()).expect("valid");
     assert_eq!(config.queries.len(), 113);
     assert_eq!(config.packs.len(), 6);
     assert!(config.query("pack_incident-response_crontab").is_some());
@@ -109,9 +115,16 @@ fn the_osquery_linux_packs_load_and_run_on_this_host() {
             Err(e) => failures.push(format!("{}: {e}", q.name)),
         }
     }
-    assert!(failures.is_empty(), "queries failed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "queries failed:\n{}",
+        failures.join("\n")
+    );
     let expected: BTreeSet<String> = MISSING.iter().map(|s| (*s).to_owned()).collect();
-    assert_eq!(missing, expected, "tables the packs use that hostgres lacks");
+    assert_eq!(
+        missing, expected,
+        "tables the packs use that hostgres lacks"
+    );
     eprintln!(
         "{ran} of {} pack queries ran; {} missing tables: {}",
         config.queries.len(),

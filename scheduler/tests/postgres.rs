@@ -73,14 +73,20 @@ impl Postgres {
     }
 
     fn conninfo(&self) -> String {
-        format!("host=127.0.0.1 port={} user=postgres dbname=postgres", self.port)
+        format!(
+            "host=127.0.0.1 port={} user=postgres dbname=postgres",
+            self.port
+        )
     }
 }
 
 impl Drop for Postgres {
     fn drop(&mut self) {
         // SIGINT: PostgreSQL's fast shutdown; runuser passes it on.
-        let _ = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-INT")
+            .arg(self.child.id().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -121,7 +127,11 @@ fn count(rt: &tokio::runtime::Runtime, pg: &Postgres) -> i64 {
     if rows[0].get::<_, i64>(0) == 0 {
         return 0;
     }
-    rt.block_on(query(pg, "SELECT count(*) FROM fleet_logs WHERE log_type = 'result'"))[0].get(0)
+    rt.block_on(query(
+        pg,
+        "SELECT count(*) FROM fleet_logs WHERE log_type = 'result'",
+    ))[0]
+        .get(0)
 }
 
 #[test]
@@ -160,7 +170,11 @@ fn lines_become_jsonb_rows_once() {
         })
         .collect();
     let store_id = store.store_id().expect("id");
-    let mut set = SinkSet::start(sink::build(&config.sinks, &store_id).expect("sinks"), &store, &status);
+    let mut set = SinkSet::start(
+        sink::build(&config.sinks, &store_id).expect("sinks"),
+        &store,
+        &status,
+    );
     store.append(&lines).expect("append");
     let deadline = Instant::now() + Duration::from_secs(60);
     while count(&rt, &pg) < 5 {
@@ -193,9 +207,18 @@ fn lines_become_jsonb_rows_once() {
 
     // As after a crash between the insert and the cursor update: the same
     // lines again add no row.
-    store.advance("postgres", 0, None).expect("rewind the cursor");
-    let mut set = SinkSet::start(sink::build(&config.sinks, &store_id).expect("sinks"), &store, &status);
+    store
+        .advance("postgres", 0, None)
+        .expect("rewind the cursor");
+    let mut set = SinkSet::start(
+        sink::build(&config.sinks, &store_id).expect("sinks"),
+        &store,
+        &status,
+    );
     set.stop();
-    let rows = rt.block_on(query(&pg, "SELECT count(*) FROM fleet_logs WHERE log_type = 'result'"));
+    let rows = rt.block_on(query(
+        &pg,
+        "SELECT count(*) FROM fleet_logs WHERE log_type = 'result'",
+    ));
     assert_eq!(rows[0].get::<_, i64>(0), 5);
 }

@@ -35,7 +35,9 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(600);
-    let interval: Option<u64> = std::env::var("HOSTGRES_BENCH_INTERVAL").ok().and_then(|s| s.parse().ok());
+    let interval: Option<u64> = std::env::var("HOSTGRES_BENCH_INTERVAL")
+        .ok()
+        .and_then(|s| s.parse().ok());
     let list: Vec<Value> = serde_json::from_str(include_str!(
         "../../scheduler/tests/fixtures/osquery-packs-linux.json"
     ))
@@ -43,7 +45,9 @@ fn main() {
     let mut packs: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
     for q in &list {
         let mut body = serde_json::Map::new();
-        for key in ["query", "interval", "platform", "version", "removed", "snapshot", "shard"] {
+        for key in [
+            "query", "interval", "platform", "version", "removed", "snapshot", "shard",
+        ] {
             if let Some(v) = q.get(key).filter(|v| !v.is_null()) {
                 body.insert(key.to_owned(), v.clone());
             }
@@ -54,7 +58,10 @@ fn main() {
         packs
             .entry(q["pack"].as_str().expect("pack").to_owned())
             .or_default()
-            .insert(q["name"].as_str().expect("name").to_owned(), Value::Object(body));
+            .insert(
+                q["name"].as_str().expect("name").to_owned(),
+                Value::Object(body),
+            );
     }
     let packs: serde_json::Map<String, Value> = packs
         .into_iter()
@@ -89,8 +96,10 @@ fn main() {
     let wall = start.elapsed().as_secs_f64();
     let _ = child.kill();
     let _ = child.wait();
-    let results = std::fs::read_to_string(dir.path().join("state/log/osqueryd.results.log")).unwrap_or_default();
-    let status = std::fs::read_to_string(dir.path().join("state/log/osqueryd.status.log")).unwrap_or_default();
+    let results = std::fs::read_to_string(dir.path().join("state/log/osqueryd.results.log"))
+        .unwrap_or_default();
+    let status = std::fs::read_to_string(dir.path().join("state/log/osqueryd.status.log"))
+        .unwrap_or_default();
     println!(
         "packs: {} queries, {} s{}",
         list.len(),
@@ -98,6 +107,14 @@ fn main() {
         interval.map_or_else(String::new, |i| format!(", every query every {i} s"))
     );
     println!("average CPU: {:.3}% of one core", (t1 - t0) as f64 / wall);
-    println!("peak RSS: {:.1} MiB (sampled), high-water mark {:.1} MiB", peak_rss_kb as f64 / 1024.0, hwm_kb as f64 / 1024.0);
-    println!("result lines: {}, status lines: {}", results.lines().count(), status.lines().count());
+    println!(
+        "peak RSS: {:.1} MiB (sampled), high-water mark {:.1} MiB",
+        peak_rss_kb as f64 / 1024.0,
+        hwm_kb as f64 / 1024.0
+    );
+    println!(
+        "result lines: {}, status lines: {}",
+        results.lines().count(),
+        status.lines().count()
+    );
 }

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hostgres_auth::{AuthError, User};
+use hostgres_scheduler::ScheduleError;
 use hostgres_scheduler::config::{
     RawDecorators, RawLogging, RawPackRef, RawSchedule, RawSections, ScheduleConfig,
 };
-use hostgres_scheduler::ScheduleError;
 use serde::Deserialize;
 
 /// The address the daemon listens on when nothing else is configured: loopback only.
@@ -212,6 +212,8 @@ impl RawConfig {
 
     /// Validates into a [`Config`].
     pub fn validate(self) -> Result<Config, ConfigError> {
+        let state_dir = self.state_dir.clone().unwrap_or_else(default_state_dir);
+        let schedule = ScheduleConfig::load(self.schedule_sections(), None, &state_dir)?;
         let listen_text = self.listen.as_deref().unwrap_or(DEFAULT_LISTEN);
         let listen: SocketAddr = listen_text.parse().map_err(|_| {
             invalid(
@@ -245,8 +247,6 @@ impl RawConfig {
             }
             users.push(user);
         }
-        let state_dir = self.state_dir.clone().unwrap_or_else(default_state_dir);
-        let schedule = ScheduleConfig::load(self.schedule_sections(), None, &state_dir)?;
         Ok(Config {
             listen,
             state_dir,
@@ -277,13 +277,11 @@ fn locate(e: config::ConfigError, file: Option<&Path>) -> ConfigError {
         .nth(1)
         .filter(|k| !k.is_empty())
         .map(str::to_owned);
-    let line = file
-        .zip(key.as_deref())
-        .and_then(|(f, k)| {
-            let text = std::fs::read_to_string(f).ok()?;
-            let parts: Vec<&str> = k.split('.').collect();
-            hostgres_scheduler::config::osquery::locate(&text, &parts).map(|(l, _)| (f, l))
-        });
+    let line = file.zip(key.as_deref()).and_then(|(f, k)| {
+        let text = std::fs::read_to_string(f).ok()?;
+        let parts: Vec<&str> = k.split('.').collect();
+        hostgres_scheduler::config::osquery::locate(&text, &parts).map(|(l, _)| (f, l))
+    });
     match line {
         Some((f, l)) => invalid(
             key.as_deref().unwrap_or_default(),
@@ -309,17 +307,37 @@ mod tests {
         let s = &raw.schedule;
         assert!(s.splay_percent.is_some() && s.default_interval.is_some() && s.epoch.is_some());
         assert!(s.host_identifier.is_some() && s.specified_identifier.is_some());
-        assert!(s.denylist_duration_s.is_some() && s.max_workers.is_some() && s.config_refresh_s.is_some());
+        assert!(
+            s.denylist_duration_s.is_some()
+                && s.max_workers.is_some()
+                && s.config_refresh_s.is_some()
+        );
         let w = &s.watchdog;
         assert!(w.enabled.is_some() && w.query_cpu_ms.is_some() && w.query_wall_ms.is_some());
-        assert!(w.query_memory_mb.is_some() && w.daemon_cpu_percent.is_some() && w.daemon_memory_mb.is_some());
+        assert!(
+            w.query_memory_mb.is_some()
+                && w.daemon_cpu_percent.is_some()
+                && w.daemon_memory_mb.is_some()
+        );
         let q = &s.queries["load_average"];
-        assert!(q.interval.is_some() && q.snapshot.is_some() && q.removed.is_some() && q.platform.is_some());
-        assert!(q.version.is_some() && q.shard.is_some() && q.denylist.is_some() && q.description.is_some());
+        assert!(
+            q.interval.is_some()
+                && q.snapshot.is_some()
+                && q.removed.is_some()
+                && q.platform.is_some()
+        );
+        assert!(
+            q.version.is_some()
+                && q.shard.is_some()
+                && q.denylist.is_some()
+                && q.description.is_some()
+        );
         assert_eq!(raw.packs.len(), 1);
         assert!(!raw.decorators.load.is_empty() && !raw.decorators.interval.is_empty());
         let l = &raw.logging;
-        assert!(l.event_format.is_some() && l.snapshot_event_format.is_some() && l.numerics.is_some());
+        assert!(
+            l.event_format.is_some() && l.snapshot_event_format.is_some() && l.numerics.is_some()
+        );
         assert!(l.decorations_top_level.is_some() && l.history_max_rows.is_some());
         assert!(l.history_max_age_s.is_some() && l.buffer_max_lines.is_some());
         let f = l.file.as_ref().expect("[logging.file]");
@@ -329,7 +347,17 @@ mod tests {
         let sys = l.syslog.as_ref().expect("[logging.syslog]");
         assert!(sys.enabled.is_some() && sys.socket.is_some() && sys.facility.is_some());
         // The network sinks are documented commented out (they need a server).
-        for key in ["url", "node_key", "ca_file", "batch_lines", "period_s", "max_backoff_s", "timeout_s", "connection", "table"] {
+        for key in [
+            "url",
+            "node_key",
+            "ca_file",
+            "batch_lines",
+            "period_s",
+            "max_backoff_s",
+            "timeout_s",
+            "connection",
+            "table",
+        ] {
             assert!(text.contains(&format!("# {key} = ")), "{key} is documented");
         }
         let cfg = raw.validate().expect("example validates");
@@ -340,8 +368,9 @@ mod tests {
 
     #[test]
     fn schedule_errors_name_their_key() {
-        let err = RawConfig::from_toml("[schedule.queries.q]\nquery = \"select 1\"\ninterval = \"soon\"")
-            .expect_err("bad interval");
+        let err =
+            RawConfig::from_toml("[schedule.queries.q]\nquery = \"select 1\"\ninterval = \"soon\"")
+                .expect_err("bad interval");
         assert!(err.to_string().contains("soon"), "{err}");
         let err = RawConfig::from_toml("[logging.file]\nrotate = 3").expect_err("unknown key");
         assert!(err.to_string().contains("rotate"), "{err}");

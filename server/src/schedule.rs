@@ -7,7 +7,9 @@ use std::path::PathBuf;
 
 use hostgres_catalog::Registry;
 use hostgres_collectors::HostRoot;
-use hostgres_scheduler::{Loader, Reloader, ScheduleConfig, ScheduleError, Scheduler, SchedulerHandle};
+use hostgres_scheduler::{
+    Loader, Reloader, ScheduleConfig, ScheduleError, Scheduler, SchedulerHandle,
+};
 
 use crate::config::{Config, RawConfig};
 
@@ -27,7 +29,11 @@ pub fn registry(scheduler: &Scheduler) -> Registry {
 }
 
 /// Starts the scheduler and its SIGHUP handler (call within the runtime).
-pub fn start(scheduler: Scheduler, registry: Registry, config: &Config) -> Result<SchedulerHandle, ScheduleError> {
+pub fn start(
+    scheduler: Scheduler,
+    registry: Registry,
+    config: &Config,
+) -> Result<SchedulerHandle, ScheduleError> {
     let file = config.sources.file.clone();
     let osquery = config.sources.osquery_config.clone();
     let state_dir = config.state_dir.clone();

@@ -64,8 +64,19 @@ fn expand(sql: &str, from: DateTime<Utc>, to: DateTime<Utc>, interval: &str) -> 
             "timeFrom" => format!("'{}'", rfc(from)),
             "timeTo" => format!("'{}'", rfc(to)),
             "timeGroup" => format!("floor(extract(epoch from {})/{})*{}", arg(0), n(1), n(1)),
-            "timeGroupAlias" => format!("floor(extract(epoch from {})/{})*{} AS \"time\"", arg(0), n(1), n(1)),
-            "unixEpochFilter" => format!("{} >= {} AND {} <= {}", arg(0), from.timestamp(), arg(0), to.timestamp()),
+            "timeGroupAlias" => format!(
+                "floor(extract(epoch from {})/{})*{} AS \"time\"",
+                arg(0),
+                n(1),
+                n(1)
+            ),
+            "unixEpochFilter" => format!(
+                "{} >= {} AND {} <= {}",
+                arg(0),
+                from.timestamp(),
+                arg(0),
+                to.timestamp()
+            ),
             "unixEpochFrom" => from.timestamp().to_string(),
             "unixEpochTo" => to.timestamp().to_string(),
             "unixEpochGroup" => format!("floor(({})/{})*{}", arg(0), n(1), n(1)),
@@ -79,21 +90,34 @@ fn expand(sql: &str, from: DateTime<Utc>, to: DateTime<Utc>, interval: &str) -> 
 
 #[test]
 fn macros_expand_as_grafana_expands_them() {
-    let from = DateTime::parse_from_rfc3339("2026-11-28T00:00:00Z").expect("from").to_utc();
-    let to = DateTime::parse_from_rfc3339("2026-11-28T06:00:00Z").expect("to").to_utc();
+    let from = DateTime::parse_from_rfc3339("2026-11-28T00:00:00Z")
+        .expect("from")
+        .to_utc();
+    let to = DateTime::parse_from_rfc3339("2026-11-28T06:00:00Z")
+        .expect("to")
+        .to_utc();
     let e = |s: &str| expand(s, from, to, "5m");
     assert_eq!(e("$__time(start_time)"), "start_time AS \"time\"");
     assert_eq!(
         e("$__timeFilter(start_time)"),
         "start_time BETWEEN '2026-11-28T00:00:00Z' AND '2026-11-28T06:00:00Z'"
     );
-    assert_eq!(e("$__timeGroup(start_time,'5m')"), "floor(extract(epoch from start_time)/300)*300");
+    assert_eq!(
+        e("$__timeGroup(start_time,'5m')"),
+        "floor(extract(epoch from start_time)/300)*300"
+    );
     assert_eq!(
         e("$__timeGroupAlias(start_time, $__interval)"),
         "floor(extract(epoch from start_time)/300)*300 AS \"time\""
     );
-    assert_eq!(e("$__unixEpochFilter(ts)"), "ts >= 1795824000 AND ts <= 1795845600");
-    assert_eq!(e("$__unixEpochGroupAlias(ts,'5m')"), "floor((ts)/300)*300 AS \"time\"");
+    assert_eq!(
+        e("$__unixEpochFilter(ts)"),
+        "ts >= 1795824000 AND ts <= 1795845600"
+    );
+    assert_eq!(
+        e("$__unixEpochGroupAlias(ts,'5m')"),
+        "floor((ts)/300)*300 AS \"time\""
+    );
     assert_eq!(e("$__interval_ms $__unixEpochFrom()"), "300000 1795824000");
 }
 
@@ -129,7 +153,10 @@ path = "{}"
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let rows = client
-            .query("SELECT DISTINCT name FROM hostgres_results ORDER BY name", &[])
+            .query(
+                "SELECT DISTINCT name FROM hostgres_results ORDER BY name",
+                &[],
+            )
             .await
             .expect("history");
         let names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
@@ -140,12 +167,14 @@ path = "{}"
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 
-    let dashboard: serde_json::Value = serde_json::from_str(include_str!(
-        "../../examples/grafana/host-overview.json"
-    ))
-    .expect("dashboard JSON");
+    let dashboard: serde_json::Value =
+        serde_json::from_str(include_str!("../../examples/grafana/host-overview.json"))
+            .expect("dashboard JSON");
     let now = Utc::now();
-    let (from, to) = (now - chrono::Duration::hours(6), now + chrono::Duration::minutes(5));
+    let (from, to) = (
+        now - chrono::Duration::hours(6),
+        now + chrono::Duration::minutes(5),
+    );
     let mut failing = BTreeSet::new();
     let mut ran = 0;
     for panel in dashboard["panels"].as_array().expect("panels") {
@@ -161,6 +190,9 @@ path = "{}"
             }
         }
     }
-    let waiting: BTreeSet<String> = WAITING_ON_TRANSLATION.iter().map(|(t, _)| (*t).to_owned()).collect();
+    let waiting: BTreeSet<String> = WAITING_ON_TRANSLATION
+        .iter()
+        .map(|(t, _)| (*t).to_owned())
+        .collect();
     assert_eq!(failing, waiting, "panels that fail ({ran} ran)");
 }

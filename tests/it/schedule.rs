@@ -18,7 +18,11 @@ impl Fixture {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::create_dir_all(dir.path().join("root/etc")).expect("etc");
         std::fs::create_dir_all(dir.path().join("root/proc/sys/kernel")).expect("proc");
-        std::fs::write(dir.path().join("root/proc/sys/kernel/hostname"), "fixture-host\n").expect("hostname");
+        std::fs::write(
+            dir.path().join("root/proc/sys/kernel/hostname"),
+            "fixture-host\n",
+        )
+        .expect("hostname");
         Fixture { dir }
     }
 
@@ -55,6 +59,18 @@ query = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT 
 interval = 1
 
 {extra}
+
+[packs.present.queries.one]
+query = "SELECT 1 AS one"
+interval = 1
+[packs.present]
+discovery = ["SELECT 1"]
+
+[packs.absent]
+discovery = ["SELECT 1 WHERE 0"]
+[packs.absent.queries.one]
+query = "SELECT 1 AS one"
+interval = 1
 
 [decorators]
 load = ["SELECT 'lab' AS site"]
@@ -134,7 +150,10 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
     let t = unix_time(&first[0]);
     assert_eq!(
         first,
-        vec![event(t, 0, "127.0.0.1", "localhost", "added"), event(t, 0, "10.0.0.1", "db", "added")]
+        vec![
+            event(t, 0, "127.0.0.1", "localhost", "added"),
+            event(t, 0, "10.0.0.1", "db", "added")
+        ]
     );
 
     // A change: one row removed, one added, removed first, counter 1.
@@ -143,7 +162,10 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
     let t = unix_time(&second[0]);
     assert_eq!(
         second,
-        vec![event(t, 1, "10.0.0.1", "db", "removed"), event(t, 1, "10.0.0.2", "cache", "added")]
+        vec![
+            event(t, 1, "10.0.0.1", "db", "removed"),
+            event(t, 1, "10.0.0.2", "cache", "added")
+        ]
     );
 
     // The watchdog stopped the endless query and denylisted it.
@@ -156,7 +178,19 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
     assert_eq!(status["severity"], 2);
     assert_eq!(status["hostIdentifier"], "fixture-host");
 
+    // Discovery: only the pack whose discovery query returns a row runs.
+    wait_until("the present pack's query", || {
+        fx.lines("osqueryd.results.log")
+            .into_iter()
+            .find(|l| l.contains("\"name\":\"pack_present_one\""))
+    });
     let client = server.client().await;
+    let rows = client
+        .query("SELECT name, active FROM osquery_packs ORDER BY name", &[])
+        .await
+        .expect("osquery_packs");
+    let packs: Vec<(String, i32)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(packs, vec![("absent".to_owned(), 0), ("present".to_owned(), 1)]);
     let rows = client
         .query(
             "SELECT name, interval, executions, denylisted FROM osquery_schedule ORDER BY name",
@@ -168,7 +202,15 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get::<_, i64>(2) >= 1, r.get(3)))
         .collect();
-    assert_eq!(got, vec![("hosts".to_owned(), 1, true, 0), ("spin".to_owned(), 1, true, 1)]);
+    assert_eq!(
+        got,
+        vec![
+            ("hosts".to_owned(), 1, true, 0),
+            ("pack_absent_one".to_owned(), 1, false, 0),
+            ("pack_present_one".to_owned(), 1, true, 0),
+            ("spin".to_owned(), 1, true, 1)
+        ]
+    );
 
     let rows = client
         .query(
@@ -177,21 +219,38 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
         )
         .await
         .expect("hostgres_results");
-    let history: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-    assert_eq!(&history[..2], &[
-        ("added".to_owned(), r#"{"address":"127.0.0.1","hostnames":"localhost"}"#.to_owned()),
-        ("added".to_owned(), r#"{"address":"10.0.0.1","hostnames":"db"}"#.to_owned()),
-    ]);
-    assert_eq!(history.len(), 4);
+    let mut history: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    // Rows of one run share their time; compare them in a fixed order.
+    history[..2].sort();
+    history[2..].sort();
+    let row = |a: &str, addr: &str, names: &str| {
+        (a.to_owned(), format!(r#"{{"address":"{addr}","hostnames":"{names}"}}"#))
+    };
+    assert_eq!(
+        history,
+        vec![
+            row("added", "10.0.0.1", "db"),
+            row("added", "127.0.0.1", "localhost"),
+            row("added", "10.0.0.2", "cache"),
+            row("removed", "10.0.0.1", "db"),
+        ]
+    );
+    
 
     let row = client
-        .query_one("SELECT config_valid, version, extensions FROM osquery_info", &[])
+        .query_one(
+            "SELECT config_valid, version, extensions FROM osquery_info",
+            &[],
+        )
         .await
         .expect("osquery_info");
     assert_eq!(row.get::<_, i32>(0), 1);
     assert_eq!(row.get::<_, String>(2), "inactive");
     let row = client
-        .query_one("SELECT value FROM osquery_flags WHERE name = 'logger_event_type'", &[])
+        .query_one(
+            "SELECT value FROM osquery_flags WHERE name = 'logger_event_type'",
+            &[],
+        )
         .await
         .expect("osquery_flags");
     assert_eq!(row.get::<_, String>(0), "true");
@@ -201,7 +260,10 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
         fx.config_path(),
         std::fs::read_to_string(fx.config_path())
             .expect("config")
-            .replace("interval = 1\n\n[schedule.queries.spin]", "interval = \"soon\"\n\n[schedule.queries.spin]"),
+            .replace(
+                "interval = 1\n\n[schedule.queries.spin]",
+                "interval = \"soon\"\n\n[schedule.queries.spin]",
+            ),
     )
     .expect("bad config");
     let refused = wait_until("the refusal", || {
@@ -209,7 +271,10 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
             .into_iter()
             .find(|l| l.contains("the new configuration is invalid"))
     });
-    assert!(refused.contains("schedule.queries.hosts.interval"), "{refused}");
+    assert!(
+        refused.contains("schedule.queries.hosts.interval"),
+        "{refused}"
+    );
     assert!(refused.contains("hostgres.toml:11"), "{refused}");
     let rows = client
         .query("SELECT config_valid FROM osquery_info", &[])
@@ -229,7 +294,10 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
         .await
         .expect("osquery_schedule");
     let names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
-    assert_eq!(names, vec!["hosts", "more", "spin"]);
+    assert_eq!(
+        names,
+        vec!["hosts", "more", "pack_absent_one", "pack_present_one", "spin"]
+    );
     drop(client);
     drop(server);
 }

@@ -217,7 +217,9 @@ impl ScheduleConfig {
             .default_interval
             .or(opts.u64("schedule_default_interval")?)
             .unwrap_or(DEFAULT_INTERVAL);
-        let delimiter = opts.text("pack_delimiter").unwrap_or_else(|| "_".to_owned());
+        let delimiter = opts
+            .text("pack_delimiter")
+            .unwrap_or_else(|| "_".to_owned());
 
         let mut queries = Vec::new();
         let mut add = |q: QuerySpec| -> Result<(), ScheduleError> {
@@ -359,10 +361,10 @@ impl ScheduleConfig {
                 .or(opts.bool("disable_watchdog")?.map(|d| !d))
                 .unwrap_or(true),
             query_cpu: w.query_cpu_ms.map(Duration::from_millis),
-            query_wall: w
-                .query_wall_ms
-                .map(Duration::from_millis)
-                .or(opts.u64("schedule_timeout")?.filter(|s| *s > 0).map(Duration::from_secs)),
+            query_wall: w.query_wall_ms.map(Duration::from_millis).or(opts
+                .u64("schedule_timeout")?
+                .filter(|s| *s > 0)
+                .map(Duration::from_secs)),
             query_memory: w.query_memory_mb.map(|m| m << 20),
             daemon_cpu_percent: w
                 .daemon_cpu_percent
@@ -386,7 +388,9 @@ impl ScheduleConfig {
             return Err(ScheduleError::config(
                 "configuration",
                 "schedule.host_identifier",
-                format!("{host_identifier:?} is not hostname, uuid, instance, ephemeral or specified"),
+                format!(
+                    "{host_identifier:?} is not hostname, uuid, instance, ephemeral or specified"
+                ),
             ));
         }
         let specified_identifier = schedule
@@ -405,10 +409,7 @@ impl ScheduleConfig {
             .or(opts.u64("schedule_splay_percent")?)
             .unwrap_or(DEFAULT_SPLAY)
             .min(100);
-        let epoch = schedule
-            .epoch
-            .or(opts.u64("schedule_epoch")?)
-            .unwrap_or(0);
+        let epoch = schedule.epoch.or(opts.u64("schedule_epoch")?).unwrap_or(0);
         let max_workers = schedule.max_workers.unwrap_or(8).clamp(1, 64) as usize;
 
         let mut config = ScheduleConfig {
@@ -539,17 +540,23 @@ impl Options<'_> {
     }
 
     fn u64(&self, key: &str) -> Result<Option<u64>, ScheduleError> {
-        raw::lenient_u64(self.0.get(key).cloned().unwrap_or(Value::Null))
-            .map_err(|e| ScheduleError::config("osquery config", format!("options.{key}"), e.to_string()))
+        raw::lenient_u64(self.0.get(key).cloned().unwrap_or(Value::Null)).map_err(|e| {
+            ScheduleError::config("osquery config", format!("options.{key}"), e.to_string())
+        })
     }
 
     fn bool(&self, key: &str) -> Result<Option<bool>, ScheduleError> {
-        raw::lenient_bool(self.0.get(key).cloned().unwrap_or(Value::Null))
-            .map_err(|e| ScheduleError::config("osquery config", format!("options.{key}"), e.to_string()))
+        raw::lenient_bool(self.0.get(key).cloned().unwrap_or(Value::Null)).map_err(|e| {
+            ScheduleError::config("osquery config", format!("options.{key}"), e.to_string())
+        })
     }
 }
 
-fn sinks(logging: &RawLogging, opts: &Options<'_>, state_dir: &Path) -> Result<SinksConfig, ScheduleError> {
+fn sinks(
+    logging: &RawLogging,
+    opts: &Options<'_>,
+    state_dir: &Path,
+) -> Result<SinksConfig, ScheduleError> {
     let plugins: Vec<String> = opts
         .text("logger_plugin")
         .map(|p| p.split(',').map(|s| s.trim().to_owned()).collect())
@@ -601,22 +608,28 @@ fn sinks(logging: &RawLogging, opts: &Options<'_>, state_dir: &Path) -> Result<S
             Ok(SyslogSinkConfig {
                 socket: s.socket.unwrap_or_else(|| PathBuf::from("/dev/log")),
                 facility: facility(&name).ok_or_else(|| {
-                    ScheduleError::config("configuration", "logging.syslog.facility", format!("{name:?} is not a syslog facility"))
+                    ScheduleError::config(
+                        "configuration",
+                        "logging.syslog.facility",
+                        format!("{name:?} is not a syslog facility"),
+                    )
                 })?,
             })
         })
         .transpose()?;
     let http = match &logging.http {
         Some(h) => Some(h.clone()),
-        None if wants("tls") => opts.text("logger_tls_endpoint").map(|endpoint| RawHttpSink {
-            url: format!(
-                "https://{}{}",
-                opts.text("tls_hostname").unwrap_or_default(),
-                endpoint
-            ),
-            ca_file: opts.text("tls_server_certs").map(PathBuf::from),
-            ..RawHttpSink::default()
-        }),
+        None if wants("tls") => opts
+            .text("logger_tls_endpoint")
+            .map(|endpoint| RawHttpSink {
+                url: format!(
+                    "https://{}{}",
+                    opts.text("tls_hostname").unwrap_or_default(),
+                    endpoint
+                ),
+                ca_file: opts.text("tls_server_certs").map(PathBuf::from),
+                ..RawHttpSink::default()
+            }),
         None => None,
     };
     let http = http
@@ -638,7 +651,10 @@ fn sinks(logging: &RawLogging, opts: &Options<'_>, state_dir: &Path) -> Result<S
                     .unwrap_or(1024)
                     .clamp(1, 100_000) as usize,
                 period: Duration::from_secs(
-                    h.period_s.or(opts.u64("logger_tls_period")?).unwrap_or(4).max(1),
+                    h.period_s
+                        .or(opts.u64("logger_tls_period")?)
+                        .unwrap_or(4)
+                        .max(1),
                 ),
                 max_backoff: Duration::from_secs(h.max_backoff_s.unwrap_or(60).max(1)),
                 timeout: Duration::from_secs(h.timeout_s.unwrap_or(30).max(1)),
@@ -646,11 +662,14 @@ fn sinks(logging: &RawLogging, opts: &Options<'_>, state_dir: &Path) -> Result<S
         })
         .transpose()?;
     let postgres = logging.postgres.as_ref().map(|p| {
-        let table = p.table.clone().unwrap_or_else(|| "hostgres_logs".to_owned());
+        let table = p
+            .table
+            .clone()
+            .unwrap_or_else(|| "hostgres_logs".to_owned());
         let valid = !table.is_empty()
-            && table
-                .split('.')
-                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            && table.split('.').all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
         if valid {
             Ok(PostgresSinkConfig {
                 connection: p.connection.clone(),
@@ -662,7 +681,9 @@ fn sinks(logging: &RawLogging, opts: &Options<'_>, state_dir: &Path) -> Result<S
             Err(ScheduleError::config(
                 "configuration",
                 "logging.postgres.table",
-                format!("{table:?} is not a table name (letters, digits, _ and one optional schema.)"),
+                format!(
+                    "{table:?} is not a table name (letters, digits, _ and one optional schema.)"
+                ),
             ))
         }
     });
@@ -704,28 +725,99 @@ fn facility(name: &str) -> Option<u8> {
 }
 
 /// The effective settings under osquery's flag names: (value, description).
-fn flags(c: &ScheduleConfig, options: &BTreeMap<String, Value>) -> BTreeMap<String, (String, String)> {
+fn flags(
+    c: &ScheduleConfig,
+    options: &BTreeMap<String, Value>,
+) -> BTreeMap<String, (String, String)> {
     let mut f = BTreeMap::new();
     let mut put = |k: &str, v: String, d: &str| {
         f.insert(k.to_owned(), (v, d.to_owned()));
     };
-    put("host_identifier", c.host_identifier.clone(), "Field used to identify the host running osquery");
-    put("specified_identifier", c.specified_identifier.clone().unwrap_or_default(), "Field used to specify the host_identifier when set to \"specified\"");
-    put("schedule_splay_percent", c.splay_percent.to_string(), "Percent to splay config times");
-    put("schedule_epoch", c.epoch.to_string(), "Epoch for scheduled queries");
-    put("logger_event_type", c.format.event_format.to_string(), "Log scheduled results as events");
-    put("logger_snapshot_event_type", c.format.snapshot_event_format.to_string(), "Log scheduled snapshot results as events");
-    put("logger_numerics", c.format.numerics.to_string(), "Use numeric JSON syntax for numeric values");
-    put("decorations_top_level", c.format.decorations_top_level.to_string(), "Add decorators as top level JSON objects");
-    put("disable_watchdog", (!c.watchdog.enabled).to_string(), "Disable userland watchdog process");
-    put("watchdog_utilization_limit", c.watchdog.daemon_cpu_percent.map_or_else(String::new, |v| v.to_string()), "CPU utilization limit in percent of one core");
-    put("watchdog_memory_limit", c.watchdog.daemon_memory.map_or_else(String::new, |v| (v >> 20).to_string()), "Memory limit in MB");
-    put("watchdog_denylist_duration", c.watchdog.denylist_duration.as_secs().to_string(), "Seconds a query stopped by the watchdog stays denylisted");
-    put("logger_plugin", sink_names(&c.sinks).join(","), "Logger plugin names");
+    put(
+        "host_identifier",
+        c.host_identifier.clone(),
+        "Field used to identify the host running osquery",
+    );
+    put(
+        "specified_identifier",
+        c.specified_identifier.clone().unwrap_or_default(),
+        "Field used to specify the host_identifier when set to \"specified\"",
+    );
+    put(
+        "schedule_splay_percent",
+        c.splay_percent.to_string(),
+        "Percent to splay config times",
+    );
+    put(
+        "schedule_epoch",
+        c.epoch.to_string(),
+        "Epoch for scheduled queries",
+    );
+    put(
+        "logger_event_type",
+        c.format.event_format.to_string(),
+        "Log scheduled results as events",
+    );
+    put(
+        "logger_snapshot_event_type",
+        c.format.snapshot_event_format.to_string(),
+        "Log scheduled snapshot results as events",
+    );
+    put(
+        "logger_numerics",
+        c.format.numerics.to_string(),
+        "Use numeric JSON syntax for numeric values",
+    );
+    put(
+        "decorations_top_level",
+        c.format.decorations_top_level.to_string(),
+        "Add decorators as top level JSON objects",
+    );
+    put(
+        "disable_watchdog",
+        (!c.watchdog.enabled).to_string(),
+        "Disable userland watchdog process",
+    );
+    put(
+        "watchdog_utilization_limit",
+        c.watchdog
+            .daemon_cpu_percent
+            .map_or_else(String::new, |v| v.to_string()),
+        "CPU utilization limit in percent of one core",
+    );
+    put(
+        "watchdog_memory_limit",
+        c.watchdog
+            .daemon_memory
+            .map_or_else(String::new, |v| (v >> 20).to_string()),
+        "Memory limit in MB",
+    );
+    put(
+        "watchdog_denylist_duration",
+        c.watchdog.denylist_duration.as_secs().to_string(),
+        "Seconds a query stopped by the watchdog stays denylisted",
+    );
+    put(
+        "logger_plugin",
+        sink_names(&c.sinks).join(","),
+        "Logger plugin names",
+    );
     if let Some(file) = &c.sinks.file {
-        put("logger_path", file.dir.display().to_string(), "Directory path for ERROR/WARN/INFO and results logging");
-        put("logger_rotate_size", file.max_size.to_string(), "Size in bytes after which a log file is rotated");
-        put("logger_rotate_max_files", file.rotate_count.to_string(), "Number of rotated files kept");
+        put(
+            "logger_path",
+            file.dir.display().to_string(),
+            "Directory path for ERROR/WARN/INFO and results logging",
+        );
+        put(
+            "logger_rotate_size",
+            file.max_size.to_string(),
+            "Size in bytes after which a log file is rotated",
+        );
+        put(
+            "logger_rotate_max_files",
+            file.rotate_count.to_string(),
+            "Number of rotated files kept",
+        );
     }
     for (k, v) in options {
         f.entry(k.clone()).or_insert_with(|| {
@@ -767,7 +859,10 @@ fn digest(c: &ScheduleConfig) -> String {
     use md5::{Digest, Md5};
     let mut h = Md5::new();
     for q in &c.queries {
-        h.update(format!("{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\n", q.name, q.sql, q.interval, q.snapshot, q.removed));
+        h.update(format!(
+            "{}\u{0}{}\u{0}{}\u{0}{}\u{0}{}\n",
+            q.name, q.sql, q.interval, q.snapshot, q.removed
+        ));
     }
     for d in c.decorators.load.iter().chain(&c.decorators.always) {
         h.update(d.as_bytes());
@@ -826,9 +921,10 @@ mod tests {
                 ..RawQuery::default()
             },
         );
-        sections
-            .packs
-            .insert("p".to_owned(), RawPackRef::Inline(pack(&[("q", "select 2", 10)])));
+        sections.packs.insert(
+            "p".to_owned(),
+            RawPackRef::Inline(pack(&[("q", "select 2", 10)])),
+        );
         let e = ScheduleConfig::build(sections, None, Path::new("/s")).expect_err("dup");
         assert!(e.to_string().contains("pack_p_q"), "{e}");
 
@@ -846,11 +942,15 @@ mod tests {
         let text = r#"{"options": {"logger_numerics": "true", "schedule_splay_percent": 0, "verbose": true},
             "schedule": {"u": {"query": "select 1", "interval": 5, "snapshot": true}}}"#;
         let o = OsqueryConfig::parse(text, Path::new("o.conf")).expect("parses");
-        let c = ScheduleConfig::build(RawSections::default(), Some(o), Path::new("/s")).expect("valid");
+        let c =
+            ScheduleConfig::build(RawSections::default(), Some(o), Path::new("/s")).expect("valid");
         assert!(c.format.numerics);
         assert_eq!(c.splay_percent, 0);
         assert!(c.queries[0].snapshot);
-        assert_eq!(c.warnings, vec!["osquery option \"verbose\" is not used by hostgres"]);
+        assert_eq!(
+            c.warnings,
+            vec!["osquery option \"verbose\" is not used by hostgres"]
+        );
         assert_eq!(c.flags["logger_numerics"].0, "true");
     }
 }

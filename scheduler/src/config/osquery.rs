@@ -66,7 +66,11 @@ impl OsqueryConfig {
             match key.as_str() {
                 "options" => {
                     let Value::Object(map) = value else {
-                        return Err(ScheduleError::config(at(&["options"]), "options", "must be an object"));
+                        return Err(ScheduleError::config(
+                            at(&["options"]),
+                            "options",
+                            "must be an object",
+                        ));
                     };
                     config.options = map.clone().into_iter().collect();
                 }
@@ -78,7 +82,11 @@ impl OsqueryConfig {
                 }
                 "packs" => {
                     let Value::Object(packs) = value else {
-                        return Err(ScheduleError::config(at(&["packs"]), "packs", "must be an object"));
+                        return Err(ScheduleError::config(
+                            at(&["packs"]),
+                            "packs",
+                            "must be an object",
+                        ));
                     };
                     for (name, pack) in packs {
                         let pack: RawPackRef = typed(pack.clone(), &src, &["packs", name])?;
@@ -255,9 +263,8 @@ fn find_bare(text: &str, key: &str) -> Option<usize> {
     text.match_indices(key).map(|(i, _)| i).find(|&i| {
         let before = text[..i].chars().next_back();
         let after = text[i + key.len()..].chars().next();
-        let boundary = |c: Option<char>| {
-            c.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'))
-        };
+        let boundary =
+            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-'));
         boundary(before) && boundary(after)
     })
 }

@@ -259,9 +259,11 @@ pub(crate) fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>
         Some(NumberOrText::Float(f)) => Err(serde::de::Error::custom(format!(
             "{f} is not a non-negative integer"
         ))),
-        Some(NumberOrText::Text(s)) => s.trim().parse().map(Some).map_err(|_| {
-            serde::de::Error::custom(format!("{s:?} is not a non-negative integer"))
-        }),
+        Some(NumberOrText::Text(s)) => {
+            s.trim().parse().map(Some).map_err(|_| {
+                serde::de::Error::custom(format!("{s:?} is not a non-negative integer"))
+            })
+        }
     }
 }
 

@@ -87,7 +87,11 @@ pub struct HttpSink {
 impl HttpSink {
     pub fn new(config: HttpSinkConfig, log_type: LogType) -> Result<HttpSink, ScheduleError> {
         let url = parse_url(&config.url).ok_or_else(|| {
-            ScheduleError::config("configuration", "logging.http.url", format!("{:?} is not a URL", config.url))
+            ScheduleError::config(
+                "configuration",
+                "logging.http.url",
+                format!("{:?} is not a URL", config.url),
+            )
         })?;
         Ok(HttpSink {
             config,
@@ -112,10 +116,12 @@ impl HttpSink {
         let certs = CertificateDer::pem_file_iter(&bundle)
             .map_err(|e| ScheduleError::sink(self.id(), format!("{}: {e}", bundle.display())))?;
         for cert in certs {
-            let cert = cert.map_err(|e| ScheduleError::sink(self.id(), format!("{}: {e}", bundle.display())))?;
-            roots
-                .add(cert)
-                .map_err(|e| ScheduleError::sink(self.id(), format!("{}: {e}", bundle.display())))?;
+            let cert = cert.map_err(|e| {
+                ScheduleError::sink(self.id(), format!("{}: {e}", bundle.display()))
+            })?;
+            roots.add(cert).map_err(|e| {
+                ScheduleError::sink(self.id(), format!("{}: {e}", bundle.display()))
+            })?;
         }
         let config = rustls::ClientConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
@@ -143,7 +149,9 @@ impl HttpSink {
                 s.push(',');
             }
             first = false;
-            if e.line.starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(&e.line).is_ok() {
+            if e.line.starts_with('{')
+                && serde_json::from_str::<serde::de::IgnoredAny>(&e.line).is_ok()
+            {
                 s.push_str(&e.line);
             } else {
                 push_json_str(&mut s, &e.line);
@@ -175,15 +183,18 @@ impl HttpSink {
             Some(e) => fail(&format!("connect {}:{}: {e}", self.url.host, self.url.port)),
             None => fail(&format!("{} resolves to no address", self.url.host)),
         })?;
-        tcp.set_read_timeout(Some(self.config.timeout)).map_err(|e| fail(&e))?;
-        tcp.set_write_timeout(Some(self.config.timeout)).map_err(|e| fail(&e))?;
-        let host_header = if (self.url.tls && self.url.port == 443) || (!self.url.tls && self.url.port == 80) {
-            self.url.host.clone()
-        } else if self.url.host.contains(':') {
-            format!("[{}]:{}", self.url.host, self.url.port)
-        } else {
-            format!("{}:{}", self.url.host, self.url.port)
-        };
+        tcp.set_read_timeout(Some(self.config.timeout))
+            .map_err(|e| fail(&e))?;
+        tcp.set_write_timeout(Some(self.config.timeout))
+            .map_err(|e| fail(&e))?;
+        let host_header =
+            if (self.url.tls && self.url.port == 443) || (!self.url.tls && self.url.port == 80) {
+                self.url.host.clone()
+            } else if self.url.host.contains(':') {
+                format!("[{}]:{}", self.url.host, self.url.port)
+            } else {
+                format!("{}:{}", self.url.host, self.url.port)
+            };
         let head = format!(
             "POST {} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: hostgres/{}\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             self.url.path,
@@ -301,7 +312,10 @@ mod tests {
                 path: "/api/log".to_owned()
             })
         );
-        assert_eq!(parse_url("http://[::1]/x").map(|u| (u.host, u.port)), Some(("::1".to_owned(), 80)));
+        assert_eq!(
+            parse_url("http://[::1]/x").map(|u| (u.host, u.port)),
+            Some(("::1".to_owned(), 80))
+        );
         assert_eq!(parse_url("ftp://x"), None);
         assert_eq!(parse_url("http://:80/"), None);
     }

@@ -36,7 +36,11 @@ pub trait Sink: Send {
     fn kinds(&self) -> &[Kind];
     /// After a crash: how many of `pending` (the lines after the cursor) were
     /// delivered already, given the state saved with the cursor.
-    fn recover(&mut self, _state: Option<&str>, _pending: &[Entry]) -> Result<usize, ScheduleError> {
+    fn recover(
+        &mut self,
+        _state: Option<&str>,
+        _pending: &[Entry],
+    ) -> Result<usize, ScheduleError> {
         Ok(0)
     }
     /// Delivers `entries` in order, all or nothing; returns the state to save with the cursor.
@@ -74,11 +78,20 @@ pub fn build(config: &SinksConfig, store_id: &str) -> Result<Vec<Box<dyn Sink>>,
         sinks.push(Box::new(syslog::SyslogSink::new(s.clone())));
     }
     if let Some(h) = &config.http {
-        sinks.push(Box::new(http::HttpSink::new(h.clone(), http::LogType::Result)?));
-        sinks.push(Box::new(http::HttpSink::new(h.clone(), http::LogType::Status)?));
+        sinks.push(Box::new(http::HttpSink::new(
+            h.clone(),
+            http::LogType::Result,
+        )?));
+        sinks.push(Box::new(http::HttpSink::new(
+            h.clone(),
+            http::LogType::Status,
+        )?));
     }
     if let Some(p) = &config.postgres {
-        sinks.push(Box::new(postgres::PostgresSink::new(p.clone(), store_id.to_owned())));
+        sinks.push(Box::new(postgres::PostgresSink::new(
+            p.clone(),
+            store_id.to_owned(),
+        )));
     }
     Ok(sinks)
 }
@@ -173,7 +186,10 @@ fn run(mut sink: Box<dyn Sink>, store: &Store, status: &StatusLog, stop: &Atomic
                     status.info(
                         file!(),
                         line!(),
-                        &format!("log sink {id} recovered after {} s", since.elapsed().as_secs()),
+                        &format!(
+                            "log sink {id} recovered after {} s",
+                            since.elapsed().as_secs()
+                        ),
                     );
                 }
                 backoff = Duration::from_millis(500);
@@ -195,7 +211,11 @@ fn run(mut sink: Box<dyn Sink>, store: &Store, status: &StatusLog, stop: &Atomic
                     failing_since = Some(Instant::now());
                     // The status line is itself logged; a status sink that
                     // fails still reports through the others and stderr.
-                    status.error(file!(), line!(), &format!("log sink {id} failed, retrying: {e}"));
+                    status.error(
+                        file!(),
+                        line!(),
+                        &format!("log sink {id} failed, retrying: {e}"),
+                    );
                 }
                 tracing::warn!(sink = %id, error = %e, retry_ms = backoff.as_millis() as u64, "log sink failed");
                 if stopping || sleep_or_stop(stop, backoff) {
@@ -207,20 +227,38 @@ fn run(mut sink: Box<dyn Sink>, store: &Store, status: &StatusLog, stop: &Atomic
     }
 }
 
-fn recover(sink: &mut dyn Sink, store: &Store, id: &str, kinds: &[Kind]) -> Result<(), ScheduleError> {
+fn recover(
+    sink: &mut dyn Sink,
+    store: &Store,
+    id: &str,
+    kinds: &[Kind],
+) -> Result<(), ScheduleError> {
     let (cursor, state) = store.cursor(id)?;
     let pending = store.pending(cursor, kinds, 100_000)?;
-    let done = sink.recover(state.as_deref(), &pending)?;
-    if done > 0 {
-        let last = pending[done.min(pending.len()) - 1].seq;
+    let done = sink.recover(state.as_deref(), &pending)?.min(pending.len());
+    // A sink without saved state saves its starting point now, before it
+    // writes anything, so that a crash in its first batch is recoverable too.
+    if done > 0 || state.is_none() {
+        let last = if done > 0 {
+            pending[done - 1].seq
+        } else {
+            cursor
+        };
         let state = sink.deliver(&[])?;
         store.advance(id, last, state.as_deref())?;
+    }
+    if done > 0 {
         tracing::info!(sink = %id, lines = done, "recovered lines written before a crash");
     }
     Ok(())
 }
 
-fn deliver_once(sink: &mut dyn Sink, store: &Store, id: &str, kinds: &[Kind]) -> Result<usize, ScheduleError> {
+fn deliver_once(
+    sink: &mut dyn Sink,
+    store: &Store,
+    id: &str,
+    kinds: &[Kind],
+) -> Result<usize, ScheduleError> {
     let (cursor, _) = store.cursor(id)?;
     let batch = store.pending(cursor, kinds, sink.batch())?;
     let Some(last) = batch.last().map(|e| e.seq) else {
@@ -238,7 +276,9 @@ fn sleep_or_stop(stop: &AtomicBool, d: Duration) -> bool {
         if stop.load(Ordering::Relaxed) {
             return true;
         }
-        std::thread::sleep(Duration::from_millis(50).min(end.saturating_duration_since(Instant::now())));
+        std::thread::sleep(
+            Duration::from_millis(50).min(end.saturating_duration_since(Instant::now())),
+        );
     }
     stop.load(Ordering::Relaxed)
 }

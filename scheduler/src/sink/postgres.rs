@@ -55,7 +55,14 @@ impl PostgresSink {
         let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
         let types: Vec<String> = entries
             .iter()
-            .map(|e| if e.kind == Kind::Status { "status" } else { "result" }.to_owned())
+            .map(|e| {
+                if e.kind == Kind::Status {
+                    "status"
+                } else {
+                    "result"
+                }
+                .to_owned()
+            })
             .collect();
         let lines: Vec<String> = entries.iter().map(|e| e.line.clone()).collect();
         let mut client = self.client.take();

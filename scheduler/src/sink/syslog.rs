@@ -53,8 +53,9 @@ impl Sink for SyslogSink {
         }
         if self.socket.is_none() {
             let s = UnixDatagram::unbound().map_err(|e| ScheduleError::sink("syslog", e))?;
-            s.connect(&self.config.socket)
-                .map_err(|e| ScheduleError::sink("syslog", format!("{}: {e}", self.config.socket.display())))?;
+            s.connect(&self.config.socket).map_err(|e| {
+                ScheduleError::sink("syslog", format!("{}: {e}", self.config.socket.display()))
+            })?;
             self.socket = Some(s);
         }
         let Some(socket) = &self.socket else {
