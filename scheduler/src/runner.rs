@@ -20,7 +20,7 @@ use hostgres_catalog::{AllowAll, CatalogError, Engine, EngineOptions, Registry};
 use crate::config::QuerySpec;
 use crate::format::{self, LogItem};
 use crate::results::{Collector, Diff, Row, diff};
-use crate::state::{Running, Shared, Stats, lock, unix_now};
+use crate::state::{Running, Shared, lock, unix_now};
 use crate::store::{HistoryRow, Kind, Record};
 use crate::usage;
 
@@ -340,9 +340,7 @@ impl WorkerContext {
         }
         let _ = due;
         let mut stats = lock(&shared.stats);
-        let s = stats
-            .entry(spec.name.clone())
-            .or_insert_with(Stats::default);
+        let s = stats.entry(spec.name.clone()).or_default();
         s.executions += 1;
         s.last_executed = now;
         s.output_size += output_size;

@@ -128,10 +128,10 @@ fn replay(log: &str, states: &[BTreeSet<(i64, String)>]) -> Result<Vec<usize>, S
             g.push(v);
         }
     }
-    if let Some(first) = groups.first() {
-        if first[0]["counter"].as_u64() != Some(0) {
-            return Err("the first run is not logged with counter 0".to_owned());
-        }
+    if let Some(first) = groups.first()
+        && first[0]["counter"].as_u64() != Some(0)
+    {
+        return Err("the first run is not logged with counter 0".to_owned());
     }
     for group in groups {
         for l in group {
@@ -188,12 +188,12 @@ fn kill_9_while_logging_loses_and_duplicates_nothing() {
         }
         // Random fault injection: let it run for 0.2 to 2.2 s, then usually kill it.
         std::thread::sleep(Duration::from_millis(200 + next() % 2000));
-        if next() % 4 != 0 || i == states.len() - 1 {
-            if let Some(mut c) = child.take() {
-                c.kill().expect("SIGKILL");
-                c.wait().expect("reaped");
-                kills += 1;
-            }
+        if (next() % 4 != 0 || i == states.len() - 1)
+            && let Some(mut c) = child.take()
+        {
+            c.kill().expect("SIGKILL");
+            c.wait().expect("reaped");
+            kills += 1;
         }
     }
     // Let a last daemon catch up with the final state, then check the whole log.

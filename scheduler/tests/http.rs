@@ -135,22 +135,24 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 fn an_outage_delays_lines_and_loses_none() {
     let server = Server::start();
     let state = tempfile::tempdir().expect("state");
-    let mut sections = RawSections::default();
-    sections.logging = RawLogging {
-        file: Some(hostgres_scheduler::config::RawFileSink {
-            enabled: Some(false),
-            ..Default::default()
-        }),
-        http: Some(RawHttpSink {
-            url: format!("http://127.0.0.1:{}/log", server.port),
-            node_key: Some("k-123".to_owned()),
-            batch_lines: Some(7),
-            period_s: Some(1),
-            max_backoff_s: Some(1),
-            timeout_s: Some(5),
-            ..Default::default()
-        }),
-        ..RawLogging::default()
+    let sections = RawSections {
+        logging: RawLogging {
+            file: Some(hostgres_scheduler::config::RawFileSink {
+                enabled: Some(false),
+                ..Default::default()
+            }),
+            http: Some(RawHttpSink {
+                url: format!("http://127.0.0.1:{}/log", server.port),
+                node_key: Some("k-123".to_owned()),
+                batch_lines: Some(7),
+                period_s: Some(1),
+                max_backoff_s: Some(1),
+                timeout_s: Some(5),
+                ..Default::default()
+            }),
+            ..RawLogging::default()
+        },
+        ..RawSections::default()
     };
     let config = ScheduleConfig::build(sections, None, state.path()).expect("valid");
     let store = Store::open(state.path()).expect("store");

@@ -144,19 +144,21 @@ fn lines_become_jsonb_rows_once() {
     // Wait for the server before the sink's first attempt, to keep the run short.
     rt.block_on(query(&pg, "SELECT 1"));
     let state = tempfile::tempdir().expect("state");
-    let mut sections = RawSections::default();
-    sections.logging = RawLogging {
-        file: Some(RawFileSink {
-            enabled: Some(false),
-            ..Default::default()
-        }),
-        postgres: Some(RawPostgresSink {
-            connection: pg.conninfo(),
-            table: Some("fleet_logs".to_owned()),
-            batch_lines: Some(3),
-            max_backoff_s: Some(1),
-        }),
-        ..RawLogging::default()
+    let sections = RawSections {
+        logging: RawLogging {
+            file: Some(RawFileSink {
+                enabled: Some(false),
+                ..Default::default()
+            }),
+            postgres: Some(RawPostgresSink {
+                connection: pg.conninfo(),
+                table: Some("fleet_logs".to_owned()),
+                batch_lines: Some(3),
+                max_backoff_s: Some(1),
+            }),
+            ..RawLogging::default()
+        },
+        ..RawSections::default()
     };
     let config = ScheduleConfig::build(sections, None, state.path()).expect("valid");
     let store = Store::open(state.path()).expect("store");

@@ -13,7 +13,10 @@ use hostgres_tests::{Options, TestServer};
 /// Panels whose SQL fails today, and why.
 const WAITING_ON_TRANSLATION: &[(&str, &str)] = &[
     ("Changes per query", "floor() ($__unixEpochGroup)"),
-    ("Memory", "extract(epoch from timestamptz) and floor() ($__timeGroup)"),
+    (
+        "Memory",
+        "extract(epoch from timestamptz) and floor() ($__timeGroup)",
+    ),
 ];
 
 /// A Grafana interval (`5m`, `'1h'`, `30s`, `250ms`) in seconds.
@@ -187,7 +190,9 @@ path = "{}"
             match client.simple_query(&sql).await {
                 Ok(_) => ran += 1,
                 Err(e) => {
-                    let message = e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_owned());
+                    let message = e
+                        .as_db_error()
+                        .map_or_else(|| e.to_string(), |d| d.message().to_owned());
                     eprintln!("panel {title:?}: {sql}\n  -> {message}");
                     failing.insert(title.to_owned());
                 }

@@ -190,7 +190,10 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
         .await
         .expect("osquery_packs");
     let packs: Vec<(String, i32)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-    assert_eq!(packs, vec![("absent".to_owned(), 0), ("present".to_owned(), 1)]);
+    assert_eq!(
+        packs,
+        vec![("absent".to_owned(), 0), ("present".to_owned(), 1)]
+    );
     let rows = client
         .query(
             "SELECT name, interval, executions, denylisted FROM osquery_schedule ORDER BY name",
@@ -224,7 +227,10 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
     history[..2].sort();
     history[2..].sort();
     let row = |a: &str, addr: &str, names: &str| {
-        (a.to_owned(), format!(r#"{{"address":"{addr}","hostnames":"{names}"}}"#))
+        (
+            a.to_owned(),
+            format!(r#"{{"address":"{addr}","hostnames":"{names}"}}"#),
+        )
     };
     assert_eq!(
         history,
@@ -235,7 +241,6 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
             row("removed", "10.0.0.1", "db"),
         ]
     );
-    
 
     let row = client
         .query_one(
@@ -296,7 +301,13 @@ async fn scheduled_results_are_logged_as_osquery_logs_them() {
     let names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
     assert_eq!(
         names,
-        vec!["hosts", "more", "pack_absent_one", "pack_present_one", "spin"]
+        vec![
+            "hosts",
+            "more",
+            "pack_absent_one",
+            "pack_present_one",
+            "spin"
+        ]
     );
     drop(client);
     drop(server);

@@ -324,7 +324,7 @@ impl ScheduleConfig {
                     "the key is a number of seconds",
                 )
             })?;
-            if p == 0 || p % 60 != 0 {
+            if p == 0 || !p.is_multiple_of(60) {
                 return Err(ScheduleError::config(
                     "configuration",
                     format!("decorators.interval.{period}"),
