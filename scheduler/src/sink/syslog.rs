@@ -73,3 +73,44 @@ impl Sink for SyslogSink {
         Ok(None)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_go_to_the_socket_with_their_priority() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("log.sock");
+        let server = UnixDatagram::bind(&path).expect("bind");
+        let mut sink = SyslogSink::new(SyslogSinkConfig {
+            socket: path,
+            facility: 3,
+        });
+        let entries = [
+            Entry {
+                seq: 1,
+                kind: Kind::Result,
+                line: r#"{"name":"q"}"#.to_owned(),
+            },
+            Entry {
+                seq: 2,
+                kind: Kind::Status,
+                line: r#"{"severity":2,"message":"m"}"#.to_owned(),
+            },
+        ];
+        sink.deliver(&entries).expect("delivered");
+        let mut buf = [0u8; 512];
+        let pid = std::process::id();
+        let n = server.recv(&mut buf).expect("first");
+        assert_eq!(
+            &buf[..n],
+            format!(r#"<30>hostgres[{pid}]: {{"name":"q"}}"#).as_bytes()
+        );
+        let n = server.recv(&mut buf).expect("second");
+        assert_eq!(
+            &buf[..n],
+            format!(r#"<27>hostgres[{pid}]: {{"severity":2,"message":"m"}}"#).as_bytes()
+        );
+    }
+}
