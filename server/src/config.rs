@@ -5,12 +5,16 @@
 //! Unknown keys are errors that name the key, so a typo never silently falls
 //! back to a default.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hostgres_auth::{AuthError, User};
+use hostgres_scheduler::ScheduleError;
+use hostgres_scheduler::config::{
+    RawDecorators, RawLogging, RawPackRef, RawSchedule, RawSections, ScheduleConfig,
+};
 use serde::Deserialize;
 
 /// The address the daemon listens on when nothing else is configured: loopback only.
@@ -27,6 +31,8 @@ pub enum ConfigError {
     Invalid { key: String, reason: String },
     #[error("configuration: {0}")]
     User(#[from] AuthError),
+    #[error("configuration: {0}")]
+    Schedule(#[from] ScheduleError),
 }
 
 fn invalid(key: &str, reason: impl Into<String>) -> ConfigError {
@@ -52,6 +58,17 @@ pub struct RawConfig {
     pub limits: RawLimits,
     #[serde(default)]
     pub users: Vec<RawUser>,
+    /// Scheduled queries and their options (see hostgres_scheduler).
+    #[serde(default)]
+    pub schedule: RawSchedule,
+    /// osquery packs: a path to a pack file, or the pack inline.
+    #[serde(default)]
+    pub packs: BTreeMap<String, RawPackRef>,
+    #[serde(default)]
+    pub decorators: RawDecorators,
+    /// Where scheduled results and status lines go.
+    #[serde(default)]
+    pub logging: RawLogging,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -100,6 +117,19 @@ pub struct Config {
     pub users: Vec<User>,
     /// How long a shutdown waits for running queries before interrupting them.
     pub shutdown_grace: Duration,
+    /// Scheduled queries, packs and logging.
+    pub schedule: ScheduleConfig,
+    /// The files the configuration came from, re-read on reload.
+    pub sources: ConfigSources,
+}
+
+/// Where the configuration was read from, to read it again on SIGHUP.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSources {
+    /// The hostgres TOML file.
+    pub file: Option<PathBuf>,
+    /// An osquery JSON config named on the command line (or as `--config x.json`).
+    pub osquery_config: Option<PathBuf>,
 }
 
 /// The state directory used when none is configured: `/var/lib/hostgres` for
@@ -131,6 +161,11 @@ impl RawConfig {
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<RawConfig, ConfigError> {
         let mut builder = config::Config::builder();
+        // An osquery JSON config given as the configuration file is loaded as one.
+        let (file, osquery) = match file {
+            Some(p) if is_osquery_config(p) => (None, Some(p.to_path_buf())),
+            other => (other, None),
+        };
         if let Some(path) = file {
             builder = builder.add_source(
                 config::File::from(path)
@@ -149,7 +184,22 @@ impl RawConfig {
                 .try_parsing(true)
                 .source(Some(env.into_iter().collect())),
         );
-        Ok(builder.build()?.try_deserialize()?)
+        let built = builder.build()?;
+        let mut raw: RawConfig = built.try_deserialize().map_err(|e| locate(e, file))?;
+        if osquery.is_some() {
+            raw.schedule.osquery_config = osquery;
+        }
+        Ok(raw)
+    }
+
+    /// The schedule sections, for the scheduler.
+    pub fn schedule_sections(&self) -> RawSections {
+        RawSections {
+            schedule: self.schedule.clone(),
+            packs: self.packs.clone(),
+            decorators: self.decorators.clone(),
+            logging: self.logging.clone(),
+        }
     }
 
     /// Parses TOML text (for tests and the embedded example).
@@ -162,6 +212,8 @@ impl RawConfig {
 
     /// Validates into a [`Config`].
     pub fn validate(self) -> Result<Config, ConfigError> {
+        let state_dir = self.state_dir.clone().unwrap_or_else(default_state_dir);
+        let schedule = ScheduleConfig::load(self.schedule_sections(), None, &state_dir)?;
         let listen_text = self.listen.as_deref().unwrap_or(DEFAULT_LISTEN);
         let listen: SocketAddr = listen_text.parse().map_err(|_| {
             invalid(
@@ -197,7 +249,7 @@ impl RawConfig {
         }
         Ok(Config {
             listen,
-            state_dir: self.state_dir.unwrap_or_else(default_state_dir),
+            state_dir,
             host_root: self.host_root.unwrap_or_else(|| PathBuf::from("/")),
             log_level,
             log_format,
@@ -205,7 +257,37 @@ impl RawConfig {
             statement_timeout: Duration::from_millis(self.limits.statement_timeout_ms.unwrap_or(0)),
             users,
             shutdown_grace: Duration::from_secs(5),
+            schedule,
+            sources: ConfigSources::default(),
         })
+    }
+}
+
+/// True for a file that holds osquery's JSON config rather than hostgres TOML.
+pub fn is_osquery_config(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("conf"))
+}
+
+/// Adds the line of the key a configuration error names, when it can be found.
+fn locate(e: config::ConfigError, file: Option<&Path>) -> ConfigError {
+    let message = e.to_string();
+    let key = message
+        .split('`')
+        .nth(1)
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned);
+    let line = file.zip(key.as_deref()).and_then(|(f, k)| {
+        let text = std::fs::read_to_string(f).ok()?;
+        let parts: Vec<&str> = k.split('.').collect();
+        hostgres_scheduler::config::osquery::locate(&text, &parts).map(|(l, _)| (f, l))
+    });
+    match line {
+        Some((f, l)) => invalid(
+            key.as_deref().unwrap_or_default(),
+            format!("{} (at {}:{l})", message, f.display()),
+        ),
+        None => ConfigError::Load(e),
     }
 }
 
@@ -222,8 +304,76 @@ mod tests {
         assert!(raw.log.level.is_some() && raw.log.format.is_some());
         assert!(raw.limits.max_connections.is_some() && raw.limits.statement_timeout_ms.is_some());
         assert_eq!(raw.users.len(), 1);
+        let s = &raw.schedule;
+        assert!(s.splay_percent.is_some() && s.default_interval.is_some() && s.epoch.is_some());
+        assert!(s.host_identifier.is_some() && s.specified_identifier.is_some());
+        assert!(
+            s.denylist_duration_s.is_some()
+                && s.max_workers.is_some()
+                && s.config_refresh_s.is_some()
+        );
+        let w = &s.watchdog;
+        assert!(w.enabled.is_some() && w.query_cpu_ms.is_some() && w.query_wall_ms.is_some());
+        assert!(
+            w.query_memory_mb.is_some()
+                && w.daemon_cpu_percent.is_some()
+                && w.daemon_memory_mb.is_some()
+        );
+        let q = &s.queries["load_average"];
+        assert!(
+            q.interval.is_some()
+                && q.snapshot.is_some()
+                && q.removed.is_some()
+                && q.platform.is_some()
+        );
+        assert!(
+            q.version.is_some()
+                && q.shard.is_some()
+                && q.denylist.is_some()
+                && q.description.is_some()
+        );
+        assert_eq!(raw.packs.len(), 1);
+        assert!(!raw.decorators.load.is_empty() && !raw.decorators.interval.is_empty());
+        let l = &raw.logging;
+        assert!(
+            l.event_format.is_some() && l.snapshot_event_format.is_some() && l.numerics.is_some()
+        );
+        assert!(l.decorations_top_level.is_some() && l.history_max_rows.is_some());
+        assert!(l.history_max_age_s.is_some() && l.buffer_max_lines.is_some());
+        let f = l.file.as_ref().expect("[logging.file]");
+        assert!(f.enabled.is_some() && f.path.is_some() && f.max_size_mb.is_some());
+        assert!(f.rotate_count.is_some() && f.compress.is_some());
+        assert!(l.stdout.as_ref().is_some_and(|s| s.enabled.is_some()));
+        let sys = l.syslog.as_ref().expect("[logging.syslog]");
+        assert!(sys.enabled.is_some() && sys.socket.is_some() && sys.facility.is_some());
+        // The network sinks are documented commented out (they need a server).
+        for key in [
+            "url",
+            "node_key",
+            "ca_file",
+            "batch_lines",
+            "period_s",
+            "max_backoff_s",
+            "timeout_s",
+            "connection",
+            "table",
+        ] {
+            assert!(text.contains(&format!("# {key} = ")), "{key} is documented");
+        }
         let cfg = raw.validate().expect("example validates");
         assert_eq!(cfg.listen.to_string(), "127.0.0.1:5433");
+        assert_eq!(cfg.schedule.queries.len(), 4);
+        assert_eq!(cfg.schedule.queries[3].name, "pack_hostgres-basics_users");
+    }
+
+    #[test]
+    fn schedule_errors_name_their_key() {
+        let err =
+            RawConfig::from_toml("[schedule.queries.q]\nquery = \"select 1\"\ninterval = \"soon\"")
+                .expect_err("bad interval");
+        assert!(err.to_string().contains("soon"), "{err}");
+        let err = RawConfig::from_toml("[logging.file]\nrotate = 3").expect_err("unknown key");
+        assert!(err.to_string().contains("rotate"), "{err}");
     }
 
     #[test]

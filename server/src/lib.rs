@@ -5,6 +5,7 @@
 //! - `listener`: accepting connections, limits, graceful shutdown.
 //! - `pg`: the wire protocol (startup, queries, session commands, encoding, SQLSTATEs).
 //! - `local`: in-process queries for the console commands.
+//! - `schedule`: the scheduler inside the daemon (tables, start, SIGHUP).
 //! - `shell`: the interactive console.
 //! - `output`: table, JSON, CSV and line renderings.
 //! - `telemetry`: diagnostics on stderr.
@@ -18,11 +19,11 @@ pub mod listener;
 pub mod local;
 pub mod output;
 pub mod pg;
+pub mod schedule;
 pub mod shell;
 pub mod telemetry;
 
 use hostgres_auth::{Bootstrap, UserStore, bootstrap_default_user};
-use hostgres_catalog::Registry;
 
 use crate::config::Config;
 use crate::listener::Server;
@@ -39,6 +40,10 @@ pub async fn prepare(
     if !users.iter().any(|u| u.name == bootstrap.user.name) {
         users.push(bootstrap.user.clone());
     }
-    let server = Server::bind(config, UserStore::new(users), Registry::builtin()).await?;
+    let scheduler = schedule::open(&config)?;
+    let registry = schedule::registry(&scheduler);
+    let mut server = Server::bind(config.clone(), UserStore::new(users), registry.clone()).await?;
+    // The scheduler stops, and flushes its sinks, when the server finishes serving.
+    server.keep_alive(schedule::start(scheduler, registry, &config)?);
     Ok((server, bootstrap))
 }

@@ -45,6 +45,8 @@ pub struct Server {
     sessions: Arc<Sessions>,
     permits: Arc<Semaphore>,
     config: Config,
+    /// Services that live as long as the server (the scheduler), dropped after the last connection.
+    companions: Vec<Box<dyn Send>>,
 }
 
 impl std::fmt::Debug for Server {
@@ -92,7 +94,14 @@ impl Server {
             sessions,
             permits: Arc::new(Semaphore::new(config.max_connections)),
             config,
+            companions: Vec::new(),
         })
+    }
+
+    /// Keeps `companion` alive while the server serves; it is dropped once
+    /// every connection has ended.
+    pub fn keep_alive(&mut self, companion: impl Send + 'static) {
+        self.companions.push(Box::new(companion));
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -101,7 +110,7 @@ impl Server {
 
     /// Serves until `shutdown` completes, then closes every connection:
     /// running statements are interrupted if they outlast the grace period.
-    pub async fn serve(self, shutdown: impl Future<Output = ()>) {
+    pub async fn serve(mut self, shutdown: impl Future<Output = ()>) {
         let token = CancellationToken::new();
         let tracker = TaskTracker::new();
         let next_id = AtomicU64::new(1);
@@ -133,6 +142,9 @@ impl Server {
         {
             tracing::warn!("connections still open after the grace period");
         }
+        // Stopping companions blocks (the scheduler joins its threads).
+        let companions = std::mem::take(&mut self.companions);
+        let _ = tokio::task::spawn_blocking(move || drop(companions)).await;
     }
 
     fn spawn_connection(

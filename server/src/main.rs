@@ -41,6 +41,9 @@ enum Command {
         /// Read the host under this directory instead of /.
         #[arg(long)]
         host_root: Option<PathBuf>,
+        /// An osquery JSON config (schedule, packs, decorators, options) to run as is.
+        #[arg(long)]
+        osquery_config: Option<PathBuf>,
     },
     /// Run SQL in-process, without a server, and print the result.
     Query {
@@ -79,7 +82,8 @@ fn main() -> ExitCode {
             listen,
             state_dir,
             host_root,
-        } => serve(config, listen, state_dir, host_root),
+            osquery_config,
+        } => serve(config, listen, state_dir, host_root, osquery_config),
         Command::Query {
             sql,
             format,
@@ -109,8 +113,12 @@ fn load_config(
     listen: Option<String>,
     state_dir: Option<PathBuf>,
     host_root: Option<PathBuf>,
+    osquery_config: Option<PathBuf>,
 ) -> anyhow::Result<Config> {
     let mut raw = RawConfig::load(file.as_deref(), std::env::vars())?;
+    if osquery_config.is_some() {
+        raw.schedule.osquery_config.clone_from(&osquery_config);
+    }
     if listen.is_some() {
         raw.listen = listen;
     }
@@ -120,7 +128,12 @@ fn load_config(
     if host_root.is_some() {
         raw.host_root = host_root;
     }
-    Ok(raw.validate()?)
+    let mut config = raw.validate()?;
+    config.sources = hostgres_server::config::ConfigSources {
+        file,
+        osquery_config,
+    };
+    Ok(config)
 }
 
 fn serve(
@@ -128,8 +141,9 @@ fn serve(
     listen: Option<String>,
     state_dir: Option<PathBuf>,
     host_root: Option<PathBuf>,
+    osquery_config: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    let config = load_config(file, listen, state_dir, host_root)?;
+    let config = load_config(file, listen, state_dir, host_root, osquery_config)?;
     telemetry::init(&config.log_level, config.log_format);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

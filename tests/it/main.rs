@@ -2,8 +2,10 @@
 
 mod auth;
 mod cancel;
+mod grafana;
 mod hostile;
 mod protocol;
 mod psql;
+mod schedule;
 mod seed;
 mod tidy;

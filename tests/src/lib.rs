@@ -32,6 +32,8 @@ pub struct Options {
     pub host_root: Option<PathBuf>,
     pub max_connections: Option<usize>,
     pub statement_timeout_ms: Option<u64>,
+    /// A configuration file to load (and reload on change), as `--config`.
+    pub config_file: Option<PathBuf>,
 }
 
 /// A running server; dropping it shuts it down and removes its state directory.
@@ -51,15 +53,17 @@ impl TestServer {
     /// A server configured by `options`.
     pub fn start_with(options: Options) -> TestServer {
         let state = tempfile::tempdir().expect("state dir");
-        let mut raw = RawConfig {
-            listen: Some("127.0.0.1:0".to_owned()),
-            state_dir: Some(state.path().join("state")),
-            host_root: options.host_root,
-            ..RawConfig::default()
+        let mut raw = match &options.config_file {
+            Some(f) => RawConfig::load(Some(f), std::iter::empty()).expect("test config loads"),
+            None => RawConfig::default(),
         };
+        raw.listen = Some("127.0.0.1:0".to_owned());
+        raw.state_dir = Some(state.path().join("state"));
+        raw.host_root = options.host_root;
         raw.limits.max_connections = options.max_connections;
         raw.limits.statement_timeout_ms = options.statement_timeout_ms;
-        let config = raw.validate().expect("valid test config");
+        let mut config = raw.validate().expect("valid test config");
+        config.sources.file = options.config_file;
         let (addr_tx, addr_rx) = mpsc::channel();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
