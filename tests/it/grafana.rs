@@ -11,14 +11,6 @@ use chrono::{DateTime, Utc};
 use hostgres_tests::{Options, TestServer};
 
 /// Panels whose SQL fails today, and why.
-const WAITING_ON_TRANSLATION: &[(&str, &str)] = &[
-    ("Changes per query", "floor() ($__unixEpochGroup)"),
-    (
-        "Memory",
-        "extract(epoch from timestamptz) and floor() ($__timeGroup)",
-    ),
-];
-
 /// A Grafana interval (`5m`, `'1h'`, `30s`, `250ms`) in seconds.
 fn interval_seconds(text: &str) -> Option<u64> {
     let t = text.trim().trim_matches('\'');
@@ -199,9 +191,9 @@ path = "{}"
             }
         }
     }
-    let waiting: BTreeSet<String> = WAITING_ON_TRANSLATION
-        .iter()
-        .map(|(t, _)| (*t).to_owned())
-        .collect();
-    assert_eq!(failing, waiting, "panels that fail ({ran} ran)");
+    assert!(
+        failing.is_empty(),
+        "panels that fail: {failing:?} ({ran} ran)"
+    );
+    assert!(ran >= 10, "only {ran} panel queries ran");
 }

@@ -39,7 +39,14 @@ fn sources(crate_dir: &str) -> Vec<(PathBuf, String)> {
 
 #[test]
 fn every_module_opens_with_a_doc_comment() {
-    for krate in ["server", "catalog", "collectors", "auth", "scheduler", "tests"] {
+    for krate in [
+        "server",
+        "catalog",
+        "collectors",
+        "auth",
+        "scheduler",
+        "tests",
+    ] {
         for (path, text) in sources(krate) {
             let first = text
                 .lines()
