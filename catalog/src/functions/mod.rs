@@ -4,7 +4,10 @@
 //!
 //! Layout:
 //! - `session`: `version()`, `current_user`, `current_setting()`, `set_config()`...
+//! - `catalog`: `format_type()`, `pg_table_is_visible()`, `has_table_privilege()`,
+//!   `regclass_in()`... what clients call while browsing the catalog.
 
+pub(crate) mod catalog;
 mod session;
 
 use rusqlite::Connection;
@@ -15,7 +18,8 @@ use crate::engine::EngineOptions;
 use crate::schema::ColumnType;
 
 /// Every module's return types, searched by [`return_type`].
-const RETURN_TYPES: &[&[(&str, ColumnType)]] = &[session::RETURN_TYPES];
+pub(crate) const RETURN_TYPES: &[&[(&str, ColumnType)]] =
+    &[session::RETURN_TYPES, catalog::RETURN_TYPES];
 
 /// What the SQL function `name` returns, if hostgres defines it with a fixed type.
 pub fn return_type(name: &str) -> Option<ColumnType> {
@@ -27,5 +31,6 @@ pub fn return_type(name: &str) -> Option<ColumnType> {
 }
 
 pub(crate) fn register(conn: &Connection, options: &EngineOptions) -> rusqlite::Result<()> {
-    session::register(conn, options)
+    session::register(conn, options)?;
+    catalog::register(conn, options)
 }
