@@ -2,6 +2,7 @@
 
 mod auth;
 mod cancel;
+mod catalog;
 mod hostile;
 mod protocol;
 mod psql;
