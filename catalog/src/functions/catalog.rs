@@ -53,6 +53,7 @@ pub(crate) const RETURN_TYPES: &[(&str, ColumnType)] = &[
     ("pg_get_function_identity_arguments", ColumnType::Text),
     ("pg_get_function_result", ColumnType::Text),
     ("pg_get_function_sqlbody", ColumnType::Text),
+    ("pg_get_functiondef", ColumnType::Text),
     ("obj_description", ColumnType::Text),
     ("col_description", ColumnType::Text),
     ("shobj_description", ColumnType::Text),
@@ -85,6 +86,7 @@ pub(crate) const RETURN_TYPES: &[(&str, ColumnType)] = &[
     ("pg_total_relation_size", ColumnType::BigInt),
     ("pg_indexes_size", ColumnType::BigInt),
     ("pg_database_size", ColumnType::BigInt),
+    ("pg_tablespace_size", ColumnType::BigInt),
     ("pg_tablespace_location", ColumnType::Text),
     ("pg_relation_is_publishable", ColumnType::Bool),
     ("pg_stat_get_numscans", ColumnType::BigInt),
@@ -164,6 +166,7 @@ pub(crate) const SIGNATURES: &[Signature] = &[
     sig("pg_get_function_identity_arguments", &["oid"], "text", "identity argument list of a function"),
     sig("pg_get_function_result", &["oid"], "text", "result type of a function"),
     sig("pg_get_function_sqlbody", &["oid"], "text", "function SQL body"),
+    sig("pg_get_functiondef", &["oid"], "text", "definition of a function"),
     sig("obj_description", &["oid"], "text", "deprecated, use two-argument form instead"),
     sig("obj_description", &["oid", "name"], "text", "get description for object id and catalog name"),
     sig("col_description", &["oid", "int4"], "text", "get description for table column"),
@@ -252,6 +255,8 @@ pub(crate) const SIGNATURES: &[Signature] = &[
     sig("pg_indexes_size", &["regclass"], "int8", "disk space usage for all indexes attached to the specified table"),
     sig("pg_database_size", &["name"], "int8", "total disk space usage for the specified database"),
     sig("pg_database_size", &["oid"], "int8", "total disk space usage for the specified database"),
+    sig("pg_tablespace_size", &["oid"], "int8", "total disk space usage for the specified tablespace"),
+    sig("pg_tablespace_size", &["name"], "int8", "total disk space usage for the specified tablespace"),
     sig("pg_tablespace_location", &["oid"], "text", "tablespace location"),
     sig("pg_relation_is_publishable", &["regclass"], "bool", "returns whether a relation can be part of a publication"),
     sig("pg_stat_get_numscans", &["oid"], "int8", "statistics: number of scans done for table/index"),
@@ -445,6 +450,11 @@ pub(crate) fn register(conn: &Connection, options: &EngineOptions) -> rusqlite::
             .and_then(proc::by_oid)
             .map(proc::Proc::identity_arguments))
     })?;
+    define(conn, "pg_get_functiondef", 1, s, |_, a| {
+        Ok(oid_of(&a[0])
+            .and_then(proc::by_oid)
+            .map(proc::Proc::definition))
+    })?;
     define(conn, "pg_get_function_result", 1, s, |_, a| {
         Ok(oid_of(&a[0]).and_then(proc::by_oid).map(proc::Proc::result))
     })?;
@@ -564,6 +574,18 @@ pub(crate) fn register(conn: &Connection, options: &EngineOptions) -> rusqlite::
             .iter()
             .any(|d| database_oid(d) == oid)
             .then_some(0i64))
+    })?;
+    define(conn, "pg_tablespace_size", 1, s, |_, a| {
+        let spaces = [
+            ("pg_default", pg_catalog::DEFAULT_TABLESPACE_OID),
+            ("pg_global", pg_catalog::GLOBAL_TABLESPACE_OID),
+        ];
+        let found = match &a[0] {
+            Value::Null => return Ok(None),
+            Value::Text(t) if oid_of(&a[0]).is_none() => spaces.iter().any(|(n, _)| n == t),
+            other => oid_of(other).is_some_and(|oid| spaces.iter().any(|(_, o)| *o == oid)),
+        };
+        Ok(found.then_some(0i64))
     })?;
     define(conn, "pg_tablespace_location", 1, s, |_, a| {
         Ok(oid_of(&a[0]).map(|_| ""))

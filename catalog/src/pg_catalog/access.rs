@@ -3,8 +3,9 @@
 
 use hostgres_collectors::CollectError;
 
+use super::empty::TABLEOID_DOC;
 use super::{DEFAULT_TABLESPACE_OID, GLOBAL_TABLESPACE_OID, OWNER_OID, table_am_oid};
-use crate::oid::namespace_oid;
+use crate::oid::{namespace_oid, table_oid};
 use crate::scan::{Rows, ScanContext};
 use crate::schema::ColumnType::*;
 use crate::schema::{Schema, col};
@@ -118,6 +119,7 @@ static LANGUAGE: Schema = Schema {
         col("laninline", Oid, "0."),
         col("lanvalidator", Oid, "0."),
         col("lanacl", Array(&Text), "NULL."),
+        col("tableoid", Oid, TABLEOID_DOC).hidden(),
     ],
 };
 
@@ -139,7 +141,8 @@ impl Table for PgLanguage {
             .set("lanpltrusted", false)
             .set("lanplcallfoid", 0)
             .set("laninline", 0)
-            .set("lanvalidator", 0);
+            .set("lanvalidator", 0)
+            .set("tableoid", table_oid(Namespace::PgCatalog, "pg_language"));
         Ok(())
     }
 }

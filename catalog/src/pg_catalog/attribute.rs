@@ -8,8 +8,8 @@
 
 use hostgres_collectors::CollectError;
 
-use super::relations_among;
 use super::types;
+use super::{TABLEOID_ATTNUM, is_system_column, relations_among};
 use crate::scan::{Rows, ScanContext};
 use crate::schema::ColumnType::*;
 use crate::schema::{Schema, col};
@@ -30,7 +30,11 @@ static SCHEMA: Schema = Schema {
             "Statistics target; -1, the default.",
         ),
         col("attlen", SmallInt, "The type's typlen."),
-        col("attnum", SmallInt, "Column number, from 1."),
+        col(
+            "attnum",
+            SmallInt,
+            "Column number, from 1; -6 for the tableoid system column.",
+        ),
         col(
             "attndims",
             Integer,
@@ -104,7 +108,14 @@ impl Table for PgAttribute {
                     .set("atttypid", ty.oid)
                     .set("attstattarget", -1)
                     .set("attlen", ty.len)
-                    .set("attnum", i + 1)
+                    .set(
+                        "attnum",
+                        if is_system_column(column) {
+                            TABLEOID_ATTNUM
+                        } else {
+                            i32::try_from(i + 1).unwrap_or(i32::MAX)
+                        },
+                    )
                     .set("attndims", i32::from(ty.is_array()))
                     .set("attcacheoff", -1)
                     .set("atttypmod", -1)

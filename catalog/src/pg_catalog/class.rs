@@ -151,7 +151,7 @@ impl Table for PgClass {
                 .set("relisshared", rel.is_shared())
                 .set("relpersistence", "p")
                 .set("relkind", kind.to_string())
-                .set("relnatts", rel.schema().columns.len())
+                .set("relnatts", rel.user_columns().count())
                 .set("relchecks", 0)
                 .set("relhasrules", false)
                 .set("relhastriggers", false)

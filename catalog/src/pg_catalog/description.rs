@@ -52,8 +52,9 @@ pub(crate) fn describe(
             if objsubid == 0 {
                 nonempty(rel.schema().doc)
             } else {
-                let index = usize::try_from(objsubid).ok()?.checked_sub(1)?;
-                column_description(rel.schema().columns.get(index)?)
+                let attnum = usize::try_from(objsubid).ok()?;
+                let (_, column) = rel.user_columns().find(|(n, _)| *n == attnum)?;
+                column_description(column)
             }
         }
         _ if objsubid != 0 => None,
@@ -129,9 +130,9 @@ impl Table for PgDescription {
                 continue;
             }
             emit(rel.oid, PG_CLASS, 0, rel.schema().doc);
-            for (i, column) in rel.schema().columns.iter().enumerate() {
+            for (attnum, column) in rel.user_columns() {
                 if let Some(text) = column_description(column) {
-                    emit(rel.oid, PG_CLASS, i + 1, &text);
+                    emit(rel.oid, PG_CLASS, attnum, &text);
                 }
             }
         }

@@ -9,6 +9,10 @@ use crate::schema::ColumnType::*;
 use crate::schema::{Schema, col};
 use crate::table::{Namespace, Table};
 
+/// The description of PostgreSQL's `tableoid` system column, which psql reads
+/// from some catalogs.
+pub(super) const TABLEOID_DOC: &str = "System column: the OID of the catalog the row is in.";
+
 /// A relation that always has no rows.
 pub(crate) struct Empty {
     schema: &'static Schema,
@@ -127,6 +131,7 @@ static PG_CONSTRAINT_SCHEMA: Schema = Schema {
         col("confdelsetcols", Array(&SmallInt), ""),
         col("conexclop", Array(&Oid), ""),
         col("conbin", Text, ""),
+        col("tableoid", Oid, TABLEOID_DOC).hidden(),
     ],
 };
 
@@ -437,6 +442,7 @@ static PG_OPCLASS_SCHEMA: Schema = Schema {
         col("opcintype", Oid, ""),
         col("opcdefault", Bool, ""),
         col("opckeytype", Oid, ""),
+        col("tableoid", Oid, TABLEOID_DOC).hidden(),
     ],
 };
 
@@ -481,6 +487,7 @@ static PG_OPFAMILY_SCHEMA: Schema = Schema {
         col("opfname", Name, ""),
         col("opfnamespace", Oid, ""),
         col("opfowner", Oid, ""),
+        col("tableoid", Oid, TABLEOID_DOC).hidden(),
     ],
 };
 
@@ -657,6 +664,7 @@ static PG_REWRITE_SCHEMA: Schema = Schema {
         col("is_instead", Bool, ""),
         col("ev_qual", Text, ""),
         col("ev_action", Text, ""),
+        col("tableoid", Oid, TABLEOID_DOC).hidden(),
     ],
 };
 
@@ -795,6 +803,7 @@ static PG_TRIGGER_SCHEMA: Schema = Schema {
         col("tgqual", Text, ""),
         col("tgoldtable", Name, ""),
         col("tgnewtable", Name, ""),
+        col("tableoid", Oid, TABLEOID_DOC).hidden(),
     ],
 };
 

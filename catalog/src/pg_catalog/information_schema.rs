@@ -211,11 +211,10 @@ impl Table for Columns {
     fn generate(&self, cx: &ScanContext<'_>, out: &mut Rows) -> Result<(), CollectError> {
         let catalog = catalog_name(cx);
         for rel in relations(cx.session()) {
-            for (i, column) in rel.schema().columns.iter().enumerate() {
+            for (position, column) in rel.user_columns() {
                 let Some(t) = types::of_column(column.ty) else {
                     continue;
                 };
-                let position = i + 1;
                 let mut row = out.row();
                 row.set("table_catalog", catalog.as_str())
                     .set("table_schema", rel.namespace().name())

@@ -51,7 +51,7 @@ use std::time::SystemTime;
 pub use directory::{Activity, Directory, SingleSession};
 
 use crate::oid::{hashed_oid, table_oid};
-use crate::schema::{ColumnFlags, Schema};
+use crate::schema::{Column, ColumnFlags, Schema};
 use crate::session::SessionInfo;
 use crate::table::{Entry, Namespace, Table};
 
@@ -226,6 +226,16 @@ impl<'a> Relation<'a> {
         self.entry.schema()
     }
 
+    /// The user columns (without system columns), with their `attnum`.
+    pub fn user_columns(&self) -> impl Iterator<Item = (usize, &'static Column)> {
+        self.schema()
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !is_system_column(c))
+            .map(|(i, c)| (i + 1, c))
+    }
+
     /// `'r'` for a table, `'v'` for a relation PostgreSQL defines as a view.
     pub fn kind(&self) -> char {
         match self.namespace() {
@@ -361,14 +371,24 @@ pub(crate) fn databases(session: &SessionInfo) -> Vec<String> {
     names
 }
 
+/// PostgreSQL's `tableoid` system column, which a few catalogs carry as a
+/// hidden column for psql: not a user column, so `pg_attribute` numbers it
+/// as PostgreSQL does and `information_schema` leaves it out.
+pub(crate) fn is_system_column(column: &Column) -> bool {
+    column.name == "tableoid" && column.flags.contains(ColumnFlags::HIDDEN)
+}
+
+/// PostgreSQL's `attnum` of `tableoid`.
+pub(crate) const TABLEOID_ATTNUM: i32 = -6;
+
 /// The description `pg_description` gives a column: its documentation, and
 /// whether `SELECT *` leaves it out or a query must constrain it.
-pub(crate) fn column_description(column: &crate::schema::Column) -> Option<String> {
+pub(crate) fn column_description(column: &Column) -> Option<String> {
     let mut text = column.doc.to_owned();
     if column.flags.contains(ColumnFlags::REQUIRED) {
         text.push_str(" (required in WHERE: =, IN or LIKE)");
     }
-    if column.flags.contains(ColumnFlags::HIDDEN) {
+    if column.flags.contains(ColumnFlags::HIDDEN) && !is_system_column(column) {
         text.push_str(" (hidden: not part of SELECT *)");
     }
     let text = text.trim().to_owned();

@@ -82,6 +82,22 @@ impl Proc {
         format!("TABLE({})", columns.join(", "))
     }
 
+    /// `pg_get_functiondef`: the `CREATE FUNCTION` statement PostgreSQL
+    /// prints for a built-in function.
+    pub(crate) fn definition(&self) -> String {
+        let returns = if self.columns.is_empty() {
+            self.result()
+        } else {
+            "SETOF record".to_owned()
+        };
+        format!(
+            "CREATE OR REPLACE FUNCTION pg_catalog.{}({})\n RETURNS {returns}\n LANGUAGE internal\n STABLE PARALLEL SAFE\nAS $function${}$function$\n",
+            self.name,
+            self.arguments(),
+            self.name
+        )
+    }
+
     /// `pg_get_function_identity_arguments`: the input arguments.
     pub(crate) fn identity_arguments(&self) -> String {
         let without_out = Proc {

@@ -160,6 +160,36 @@ fn pg_attribute_lists_columns_in_order_with_types() {
 }
 
 #[test]
+fn tableoid_is_a_system_column() {
+    let e = engine();
+    let language = table_oid(Namespace::PgCatalog, "pg_language");
+    assert_eq!(
+        rows(
+            &e,
+            "SELECT l.lanname, l.tableoid = c.oid FROM pg_language l JOIN pg_class c ON c.relname = 'pg_language'"
+        ),
+        [["internal", "1"]]
+    );
+    assert_eq!(
+        rows(
+            &e,
+            &format!(
+                "SELECT c.relnatts, a.attnum FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid \
+                 WHERE c.oid = {language} AND a.attname = 'tableoid'"
+            )
+        ),
+        [["9", "-6"]]
+    );
+    assert_eq!(
+        one(
+            &e,
+            "SELECT count(*) FROM information_schema_columns WHERE table_name = 'pg_language'"
+        ),
+        "9"
+    );
+}
+
+#[test]
 fn pg_type_has_consistent_array_types() {
     let e = engine();
     assert_eq!(
@@ -592,6 +622,13 @@ fn functions_are_listed_with_their_signatures() {
                 "1"
             ],
         ]
+    );
+    assert_eq!(
+        one(
+            &e,
+            "SELECT pg_get_functiondef(p.oid) FROM pg_proc p WHERE p.proname = 'format_type'"
+        ),
+        "CREATE OR REPLACE FUNCTION pg_catalog.format_type(oid, integer)\n RETURNS text\n LANGUAGE internal\n STABLE PARALLEL SAFE\nAS $function$format_type$function$\n"
     );
     assert_eq!(
         rows(
