@@ -55,7 +55,7 @@ use crate::schema::{Column, ColumnFlags, Schema};
 use crate::session::SessionInfo;
 use crate::table::{Entry, Namespace, Table};
 
-/// Every catalog relation, by namespace then name.
+/// Every catalog relation: those with rows, the empty ones, then `information_schema`'s.
 pub static ALL: &[&dyn Table] = &[
     &access::PgAm,
     &roles::PgAuthMembers,

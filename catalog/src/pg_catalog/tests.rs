@@ -847,6 +847,36 @@ fn psql_list_queries_run() {
 }
 
 #[test]
+fn catalog_relations_are_unique_and_documented() {
+    let mut names: Vec<String> = super::ALL
+        .iter()
+        .map(|t| t.namespace().sqlite_name(t.schema().name))
+        .collect();
+    let count = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), count, "duplicate catalog relation");
+    for table in super::ALL {
+        let schema = table.schema();
+        assert_ne!(table.namespace(), Namespace::Public, "{}", schema.name);
+        assert!(
+            !schema.doc.is_empty() && !schema.doc.contains("TODO"),
+            "doc of {}",
+            schema.name
+        );
+        let mut columns: Vec<&str> = schema.columns.iter().map(|c| c.name).collect();
+        columns.sort_unstable();
+        columns.dedup();
+        assert_eq!(
+            columns.len(),
+            schema.columns.len(),
+            "columns of {}",
+            schema.name
+        );
+    }
+}
+
+#[test]
 fn every_catalog_relation_scans() {
     let e = engine();
     for entry in e.registry().iter() {
@@ -857,6 +887,16 @@ fn every_catalog_relation_scans() {
         e.query_all(&sql, &[])
             .unwrap_or_else(|err| panic!("{sql}: {err}"));
     }
+    // Every column of every relation has a type pg_type lists.
+    assert_eq!(
+        one(
+            &e,
+            "SELECT count(*) FROM pg_class c WHERE c.relnatts <> \
+             (SELECT count(*) FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid \
+              WHERE a.attrelid = c.oid AND a.attnum > 0)"
+        ),
+        "0"
+    );
     let described = e
         .describe("SELECT oid, relname, relkind, reltuples, relacl FROM pg_class")
         .expect("describe");
