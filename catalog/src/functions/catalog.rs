@@ -692,14 +692,14 @@ fn name_prefix(input: &str) -> &str {
 fn size_pretty(size: i64) -> String {
     const LIMIT: i64 = 10 * 1024;
     const LIMIT2: i64 = LIMIT * 2 - 1;
-    if size.abs() < LIMIT {
+    if size.unsigned_abs() < LIMIT.unsigned_abs() {
         return format!("{size} bytes");
     }
     let half_rounded = |x: i64| (x + if x < 0 { -1 } else { 1 }) / 2;
     // One extra bit is kept for rounding.
     let mut size = size >> 9;
     for unit in ["kB", "MB", "GB", "TB"] {
-        if size.abs() < LIMIT2 {
+        if size.unsigned_abs() < LIMIT2.unsigned_abs() {
             return format!("{} {unit}", half_rounded(size));
         }
         size >>= 10;
@@ -773,6 +773,7 @@ mod tests {
             (-20_480, "-20 kB"),
             (1_099_511_627_776, "1024 GB"),
             (22_517_998_136_852_480, "20 PB"),
+            (i64::MIN, "-8192 PB"),
         ];
         for (bytes, text) in cases {
             assert_eq!(size_pretty(bytes), text, "{bytes}");
