@@ -7,7 +7,7 @@
 //! reads of a table return the same rows.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use hostgres_collectors::HostRoot;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
@@ -17,6 +17,7 @@ use rusqlite::{Connection, InterruptHandle};
 
 use crate::error::CatalogError;
 use crate::functions;
+use crate::pg_catalog::Directory;
 use crate::policy::{AllowAll, TablePolicy};
 use crate::schema::ColumnType;
 use crate::session::ScanState;
@@ -55,6 +56,11 @@ pub struct EngineOptions {
     pub settings: crate::settings::Settings,
     /// Which tables the session may read.
     pub policy: Arc<dyn TablePolicy>,
+    /// The backend process id of the session, shared so the server can set it
+    /// after authentication (see [`Engine::set_backend_pid`]).
+    pub backend_pid: Arc<AtomicI32>,
+    /// Every session and role the server knows, for `pg_stat_activity` and `pg_roles`.
+    pub directory: Arc<dyn Directory>,
 }
 
 impl Default for EngineOptions {
@@ -64,8 +70,14 @@ impl Default for EngineOptions {
             registry: Registry::default(),
             user: "hostgres".to_owned(),
             database: "hostgres".to_owned(),
-            settings: crate::settings::Settings::default(),
+            settings: crate::settings::Settings::new(
+                "hostgres",
+                Default::default(),
+                Default::default(),
+            ),
             policy: Arc::new(AllowAll),
+            backend_pid: crate::session::default_backend_pid(),
+            directory: crate::session::default_directory(),
         }
     }
 }
@@ -224,13 +236,7 @@ impl Engine {
         let mut conn = Connection::open_in_memory().map_err(internal)?;
         let state = Arc::new(ScanState::new(
             options.root.clone(),
-            SessionInfo {
-                user: options.user.clone(),
-                database: options.database.clone(),
-                settings: options.settings.clone(),
-                registry: options.registry.clone(),
-                policy: Arc::clone(&options.policy),
-            },
+            SessionInfo::from_options(&options),
         ));
 
         conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)
@@ -290,6 +296,12 @@ impl Engine {
     /// The host root the tables read.
     pub fn root(&self) -> &HostRoot {
         &self.state.root
+    }
+
+    /// Sets the process id the session reports (`pg_backend_pid()`,
+    /// `pg_stat_activity`): the one the server sent in `BackendKeyData`.
+    pub fn set_backend_pid(&self, pid: i32) {
+        self.state.info.backend_pid.store(pid, Ordering::Relaxed);
     }
 
     /// A handle that interrupts this engine's running statement from another thread.

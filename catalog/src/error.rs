@@ -14,6 +14,8 @@ pub enum CatalogErrorKind {
     UndefinedTable,
     UndefinedColumn,
     UndefinedFunction,
+    /// An unknown type, schema, role or database named in a catalog lookup.
+    UndefinedObject,
     /// A write or schema change on the read-only engine.
     ReadOnly,
     /// Refused by the access policy.
@@ -54,6 +56,9 @@ pub enum CatalogError {
     UndefinedColumn(String),
     #[error("function {0} does not exist")]
     UndefinedFunction(String),
+    /// The whole message, e.g. `type "foo" does not exist`.
+    #[error("{0}")]
+    UndefinedObject(String),
     #[error("cannot execute {0} in a read-only database")]
     ReadOnly(String),
     #[error("permission denied: {0}")]
@@ -93,6 +98,7 @@ impl CatalogError {
             CatalogError::UndefinedTable { .. } => CatalogErrorKind::UndefinedTable,
             CatalogError::UndefinedColumn(_) => CatalogErrorKind::UndefinedColumn,
             CatalogError::UndefinedFunction(_) => CatalogErrorKind::UndefinedFunction,
+            CatalogError::UndefinedObject(_) => CatalogErrorKind::UndefinedObject,
             CatalogError::ReadOnly(_) => CatalogErrorKind::ReadOnly,
             CatalogError::Denied(_) => CatalogErrorKind::Denied,
             CatalogError::Cancelled => CatalogErrorKind::Cancelled,
@@ -169,6 +175,9 @@ impl CatalogError {
         if message.ends_with("may not be modified") || message.contains("readonly database") {
             return CatalogError::ReadOnly("a write".to_owned());
         }
+        if let Some(e) = from_catalog_message(&message, known_tables) {
+            return e;
+        }
         if let Some(rest) = message.strip_prefix("no such column: ") {
             return CatalogError::UndefinedColumn(rest.trim().to_owned());
         }
@@ -223,6 +232,55 @@ impl CatalogError {
     }
 }
 
+/// Recognises the messages of catalog lookups that failed inside a SQL
+/// function (`regclass_in('nosuch')`), which reach here as SQLite text.
+fn from_catalog_message(message: &str, known_tables: &[&str]) -> Option<CatalogError> {
+    const DATA: &[&str] = &[
+        "unrecognized privilege type: ",
+        "string is not a valid identifier: ",
+        "more than one function named ",
+        "invalid INTERVAL typmod: ",
+        "could not find array type for data type ",
+    ];
+    if DATA.iter().any(|p| message.starts_with(p)) {
+        return Some(CatalogError::Data(message.to_owned()));
+    }
+    if message.starts_with("invalid name syntax: ") || message.starts_with("invalid type name ") {
+        return Some(CatalogError::Syntax(message.to_owned()));
+    }
+    let missing = message.strip_suffix(" does not exist")?;
+    if let Some(name) = missing
+        .strip_prefix("relation \"")
+        .and_then(|r| r.strip_suffix('"'))
+    {
+        let bare = name.rsplit('.').next().unwrap_or(name);
+        return Some(CatalogError::UndefinedTable {
+            suggestion: closest(bare, known_tables),
+            name: name.to_owned(),
+        });
+    }
+    if let Some(name) = missing.strip_prefix("function ") {
+        return Some(CatalogError::UndefinedFunction(name.to_owned()));
+    }
+    if let Some(rest) = missing
+        .strip_prefix("column \"")
+        .and_then(|r| r.strip_suffix('"'))
+    {
+        return Some(CatalogError::UndefinedColumn(rest.to_owned()));
+    }
+    [
+        "type \"",
+        "schema \"",
+        "role \"",
+        "database \"",
+        "tablespace \"",
+        "language \"",
+    ]
+    .iter()
+    .any(|p| missing.starts_with(p))
+    .then(|| CatalogError::UndefinedObject(message.to_owned()))
+}
+
 /// The candidate nearest to `name` by edit distance, if it is close enough to be a likely typo.
 pub(crate) fn closest(name: &str, candidates: &[&str]) -> Option<String> {
     let name = name.to_ascii_lowercase();
@@ -237,6 +295,34 @@ pub(crate) fn closest(name: &str, candidates: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn catalog_lookup_messages_are_classified() {
+        let known = ["processes"];
+        let e = from_catalog_message("relation \"public.procesess\" does not exist", &known);
+        assert!(
+            matches!(&e, Some(CatalogError::UndefinedTable { name, suggestion: Some(s) })
+                if name == "public.procesess" && s == "processes"),
+            "{e:?}"
+        );
+        let e = from_catalog_message("type \"nosuch\" does not exist", &known).expect("type");
+        assert_eq!(e.kind(), CatalogErrorKind::UndefinedObject);
+        assert_eq!(e.to_string(), "type \"nosuch\" does not exist");
+        let e = from_catalog_message("function \"nosuch\" does not exist", &known).expect("fn");
+        assert_eq!(e.to_string(), "function \"nosuch\" does not exist");
+        let e = from_catalog_message(
+            "column \"x\" of relation \"processes\" does not exist",
+            &known,
+        )
+        .expect("column");
+        assert_eq!(
+            e.to_string(),
+            "column \"x\" of relation \"processes\" does not exist"
+        );
+        assert!(from_catalog_message("something else", &known).is_none());
+        let e = from_catalog_message("unrecognized privilege type: \"foo\"", &known);
+        assert_eq!(e.map(|e| e.kind()), Some(CatalogErrorKind::Data));
+    }
 
     #[test]
     fn closest_table_for_typos() {

@@ -12,6 +12,7 @@
 //! - `table`: the [`Table`] trait and the [`Registry`].
 //! - `scan`: [`ScanContext`] (constraints, used columns) and [`Rows`].
 //! - `tables`: the built-in tables, one file each.
+//! - `pg_catalog`: `pg_catalog` and `information_schema`, computed from the registry and the session.
 //! - `vtab`: the one SQLite virtual-table module (the only `unsafe` code).
 //! - `engine`: [`Engine`], the read-only SQLite connection of a session.
 //! - `session`: state shared between an engine and its virtual tables, and [`SessionInfo`].
@@ -26,6 +27,7 @@ mod engine;
 mod error;
 pub mod functions;
 pub mod oid;
+pub mod pg_catalog;
 pub mod policy;
 mod scan;
 mod schema;
@@ -43,6 +45,7 @@ pub use engine::{
     Cell, ColumnMeta, Described, Engine, EngineOptions, Interrupter, QueryResult, RowRef, RowSink,
 };
 pub use error::{CatalogError, CatalogErrorKind};
+pub use pg_catalog::{Activity, Directory, SingleSession};
 pub use policy::{AllowAll, TablePolicy};
 pub use scan::{ColumnConstraint, RowBuilder, Rows, ScanContext};
 pub use schema::{Column, ColumnFlags, ColumnType, Schema, col};

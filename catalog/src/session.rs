@@ -5,12 +5,14 @@
 //! of the last scan (SQLite only passes a message string back).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use hostgres_collectors::{CollectError, HostRoot};
 
-use crate::policy::{AllowAll, TablePolicy};
+use crate::engine::EngineOptions;
+use crate::pg_catalog::{Directory, SingleSession};
+use crate::policy::TablePolicy;
 use crate::settings::Settings;
 use crate::table::Registry;
 use crate::vtab::RowSet;
@@ -24,18 +26,49 @@ pub struct SessionInfo {
     pub settings: Settings,
     pub registry: Registry,
     pub policy: Arc<dyn TablePolicy>,
+    /// The process id clients see (`pg_backend_pid()`, `pg_stat_activity.pid`):
+    /// the server stores the id it sent in `BackendKeyData` once the session is authenticated.
+    pub backend_pid: Arc<AtomicI32>,
+    /// The other sessions and the roles, as the server knows them.
+    pub directory: Arc<dyn Directory>,
 }
 
 impl Default for SessionInfo {
     fn default() -> Self {
+        SessionInfo::from_options(&EngineOptions::default())
+    }
+}
+
+impl SessionInfo {
+    /// The description of the session an engine opened with `options` serves.
+    pub(crate) fn from_options(options: &EngineOptions) -> SessionInfo {
         SessionInfo {
-            user: "hostgres".to_owned(),
-            database: "hostgres".to_owned(),
-            settings: Settings::default(),
-            registry: Registry::builtin(),
-            policy: Arc::new(AllowAll),
+            user: options.user.clone(),
+            database: options.database.clone(),
+            settings: options.settings.clone(),
+            registry: options.registry.clone(),
+            policy: Arc::clone(&options.policy),
+            backend_pid: Arc::clone(&options.backend_pid),
+            directory: Arc::clone(&options.directory),
         }
     }
+
+    /// The session's backend process id.
+    pub fn backend_pid(&self) -> i32 {
+        self.backend_pid.load(Ordering::Relaxed)
+    }
+}
+
+/// The process id a session reports until the server sets its own: this process's.
+pub(crate) fn default_backend_pid() -> Arc<AtomicI32> {
+    Arc::new(AtomicI32::new(
+        i32::try_from(std::process::id()).unwrap_or(i32::MAX),
+    ))
+}
+
+/// The directory of a session that knows of no other: used by the console and tests.
+pub(crate) fn default_directory() -> Arc<dyn Directory> {
+    Arc::new(SingleSession)
 }
 
 /// How many distinct scans one statement (or snapshot) keeps before it stops caching.

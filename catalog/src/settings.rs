@@ -274,7 +274,7 @@ fn is_reported(name: &str) -> bool {
     find(name).is_some_and(|p| p.reported)
 }
 
-fn is_read_only(name: &str) -> bool {
+pub(crate) fn is_read_only(name: &str) -> bool {
     READ_ONLY.iter().any(|r| r.eq_ignore_ascii_case(name))
 }
 

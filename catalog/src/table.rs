@@ -119,11 +119,13 @@ impl Default for Registry {
 }
 
 impl Registry {
-    /// The tables that read the host (see [`crate::tables::ALL`]).
+    /// The tables that read the host (see [`crate::tables::ALL`]) and the
+    /// catalog (see [`crate::pg_catalog::ALL`]).
     pub fn builtin() -> Registry {
         Registry::from_tables(
             crate::tables::ALL
                 .iter()
+                .chain(crate::pg_catalog::ALL)
                 .map(|t| Arc::new(*t) as Arc<dyn Table>)
                 .collect(),
         )

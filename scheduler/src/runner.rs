@@ -233,6 +233,7 @@ impl WorkerContext {
             database: "hostgres".to_owned(),
             settings: Settings::new("hostgres", Default::default(), Default::default()),
             policy: Arc::new(AllowAll),
+            ..EngineOptions::default()
         })
     }
 

@@ -94,6 +94,7 @@ fn the_osquery_linux_packs_load_and_run_on_this_host() {
         database: "hostgres".to_owned(),
         settings: Settings::new("hostgres", Default::default(), Default::default()),
         policy: Arc::new(AllowAll),
+        ..EngineOptions::default()
     })
     .expect("engine");
 

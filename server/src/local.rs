@@ -31,6 +31,7 @@ impl LocalSession {
             user,
             database: "hostgres".to_owned(),
             policy: std::sync::Arc::new(hostgres_catalog::AllowAll),
+            ..EngineOptions::default()
         })?;
         Ok(LocalSession { engine, registry })
     }

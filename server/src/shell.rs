@@ -59,7 +59,7 @@ impl Console {
             ".quit" | ".exit" => return Ok(false),
             ".help" => writeln!(out, "{HELP}")?,
             ".tables" => {
-                for name in self.session.registry().names() {
+                for name in self.session.registry().schemas().map(|s| s.name) {
                     if arg.is_none_or(|p| name.contains(p)) {
                         writeln!(out, "  => {name}")?;
                     }

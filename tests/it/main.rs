@@ -2,6 +2,7 @@
 
 mod auth;
 mod cancel;
+mod catalog;
 mod grafana;
 mod hostile;
 mod protocol;

@@ -4,6 +4,8 @@
 //!
 //! Layout:
 //! - `session`: `version()`, `current_user`, `current_setting()`, `set_config()`...
+//! - `catalog`: `format_type()`, `pg_table_is_visible()`, `has_table_privilege()`,
+//!   `regclass_in()`... what clients call while browsing the catalog.
 //! - `cast`: PostgreSQL casts (`cast_int4`, `cast_bool`...) and their conversions.
 //! - `time`: timestamps, dates and intervals (`now()`, `date_trunc`, interval arithmetic).
 //! - `text`: string functions (`left`, `split_part`, `lpad`, `format`, `md5`...).
@@ -14,6 +16,7 @@
 
 pub(crate) mod array;
 pub(crate) mod cast;
+pub(crate) mod catalog;
 mod json;
 mod math;
 pub(crate) mod pattern;
@@ -29,8 +32,9 @@ use crate::engine::EngineOptions;
 use crate::schema::ColumnType;
 
 /// Every module's return types, searched by [`return_type`].
-const RETURN_TYPES: &[&[(&str, ColumnType)]] = &[
+pub(crate) const RETURN_TYPES: &[&[(&str, ColumnType)]] = &[
     session::RETURN_TYPES,
+    catalog::RETURN_TYPES,
     cast::RETURN_TYPES,
     time::RETURN_TYPES,
     text::RETURN_TYPES,
@@ -51,6 +55,7 @@ pub fn return_type(name: &str) -> Option<ColumnType> {
 
 pub(crate) fn register(conn: &Connection, options: &EngineOptions) -> rusqlite::Result<()> {
     session::register(conn, options)?;
+    catalog::register(conn, options)?;
     cast::register(conn)?;
     time::register(conn)?;
     text::register(conn)?;

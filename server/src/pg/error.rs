@@ -50,6 +50,7 @@ pub fn sqlstate(kind: CatalogErrorKind) -> &'static str {
         CatalogErrorKind::UndefinedTable => UNDEFINED_TABLE,
         CatalogErrorKind::UndefinedColumn => UNDEFINED_COLUMN,
         CatalogErrorKind::UndefinedFunction => UNDEFINED_FUNCTION,
+        CatalogErrorKind::UndefinedObject => UNDEFINED_OBJECT,
         CatalogErrorKind::ReadOnly => READ_ONLY_TRANSACTION,
         CatalogErrorKind::Denied => INSUFFICIENT_PRIVILEGE,
         CatalogErrorKind::Cancelled => QUERY_CANCELED,

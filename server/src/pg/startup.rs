@@ -150,6 +150,8 @@ impl Startup {
             database: database.clone(),
             settings: settings.clone(),
             policy: Arc::new(hostgres_catalog::AllowAll),
+            backend_pid: Arc::default(),
+            directory: Arc::new(hostgres_catalog::SingleSession),
         })
         .map_err(|e| {
             PgWireError::UserError(Box::new(fatal(
