@@ -40,7 +40,7 @@ mod value;
 mod vtab;
 
 pub use engine::{
-    Cell, ColumnMeta, Described, Engine, EngineOptions, Interrupter, QueryResult, RowRef, RowSink,
+    Cell, ColumnMeta, ColumnOrigin, Described, Engine, EngineOptions, Interrupter, QueryResult, RowRef, RowSink,
 };
 pub use error::{CatalogError, CatalogErrorKind};
 pub use policy::{AllowAll, TablePolicy};

@@ -33,12 +33,21 @@ pub async fn prepare(
     config: Config,
     env_password: Option<&str>,
 ) -> anyhow::Result<(Server, Bootstrap)> {
+    prepare_with(config, env_password, Registry::builtin()).await
+}
+
+/// [`prepare`] serving the tables of `registry` (tests add tables of their own).
+pub async fn prepare_with(
+    config: Config,
+    env_password: Option<&str>,
+    registry: Registry,
+) -> anyhow::Result<(Server, Bootstrap)> {
     let bootstrap = bootstrap_default_user(&config.state_dir, env_password)?;
     // A `hostgres` user in the configuration takes precedence over the state directory's.
     let mut users = config.users.clone();
     if !users.iter().any(|u| u.name == bootstrap.user.name) {
         users.push(bootstrap.user.clone());
     }
-    let server = Server::bind(config, UserStore::new(users), Registry::builtin()).await?;
+    let server = Server::bind(config, UserStore::new(users), registry).await?;
     Ok((server, bootstrap))
 }

@@ -7,3 +7,4 @@ mod protocol;
 mod psql;
 mod seed;
 mod tidy;
+mod wire;

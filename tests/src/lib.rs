@@ -8,7 +8,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -26,12 +26,14 @@ pub fn fixture_root(name: &str) -> PathBuf {
 }
 
 /// How a test wants its server.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// Read this directory as the host instead of `/`.
     pub host_root: Option<PathBuf>,
     pub max_connections: Option<usize>,
     pub statement_timeout_ms: Option<u64>,
+    /// Tables served besides the built-in ones.
+    pub extra_tables: Vec<Arc<dyn hostgres_catalog::Table>>,
 }
 
 /// A running server; dropping it shuts it down and removes its state directory.
@@ -59,6 +61,7 @@ impl TestServer {
         };
         raw.limits.max_connections = options.max_connections;
         raw.limits.statement_timeout_ms = options.statement_timeout_ms;
+        let registry = hostgres_catalog::Registry::with_extra(options.extra_tables);
         let config = raw.validate().expect("valid test config");
         let (addr_tx, addr_rx) = mpsc::channel();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
@@ -71,7 +74,7 @@ impl TestServer {
                     .build()
                     .expect("runtime");
                 runtime.block_on(async move {
-                    let (server, _) = hostgres_server::prepare(config, Some(PASSWORD))
+                    let (server, _) = hostgres_server::prepare_with(config, Some(PASSWORD), registry)
                         .await
                         .expect("server starts");
                     addr_tx.send(server.local_addr()).expect("report address");

@@ -9,9 +9,11 @@
 //! Layout:
 //! - `split`: statements of a multi-statement query string.
 //! - `session`: SET/SHOW/BEGIN and friends, and refused writes.
+//! - `cursor`: DECLARE/FETCH/MOVE/CLOSE and COPY ... TO STDOUT.
 //! - `rewrite`: AST rewrites (`::` casts) and `$n` → `?n`.
 //! - `infer`: parameter and result column types for `Describe`.
 
+mod cursor;
 mod infer;
 mod rewrite;
 mod session;
@@ -20,6 +22,7 @@ mod split;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
+pub use cursor::{Copy, CopyFormat, CopySource, Count, Declare, Direction, Fetch, ForceQuote};
 pub use session::SessionCommand;
 pub use split::split_statements;
 

@@ -1,0 +1,80 @@
+//! A connection's protocol state: prepared statements and portals of the
+//! extended protocol, and SQL cursors.
+//!
+//! hostgres keeps these itself rather than in pgwire's portal store, so a
+//! `Bind` is one map insert with its parameters decoded once, an `Execute`
+//! without a row limit streams its rows without storing them, and a suspended
+//! portal keeps only the rows it has not sent yet.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::BytesMut;
+use hostgres_catalog::Value;
+use pgwire::api::ClientInfo;
+use pgwire::api::portal::Format;
+
+use crate::pg::cursor::Cursors;
+use crate::pg::encode::ResultColumn;
+use crate::pg::execute::RowsTag;
+use crate::pg::session::lock;
+use crate::pg::statement::Prepared;
+
+/// A bound statement, ready to execute.
+#[derive(Debug)]
+pub struct Portal {
+    pub statement: Arc<Prepared>,
+    /// Parameters, decoded at `Bind`.
+    pub params: Vec<Value>,
+    /// Result column formats.
+    pub formats: Format,
+    pub state: PortalState,
+}
+
+/// Where a portal is in its execution.
+#[derive(Debug, Default)]
+pub enum PortalState {
+    #[default]
+    Ready,
+    /// An `Execute` with a row limit stopped early: the rows still to send.
+    Suspended {
+        columns: Vec<ResultColumn>,
+        rows: std::vec::IntoIter<BytesMut>,
+        tag: RowsTag,
+    },
+    /// Every row was sent.
+    Done,
+}
+
+/// Statements, portals and cursors of one connection.
+#[derive(Debug, Default)]
+pub struct WireState {
+    pub statements: HashMap<String, Arc<Prepared>>,
+    pub portals: HashMap<String, Portal>,
+    pub cursors: Cursors,
+}
+
+impl WireState {
+    /// Ends a transaction: portals close, and cursors without `WITH HOLD`.
+    pub fn end_transaction(&mut self, committed: bool) {
+        self.portals.clear();
+        self.cursors.end_transaction(committed);
+    }
+}
+
+/// The per-connection state, kept in pgwire's session extensions.
+#[derive(Debug, Default)]
+pub struct Wire {
+    state: Mutex<WireState>,
+}
+
+impl Wire {
+    /// The state of `client`'s connection.
+    pub fn of<C: ClientInfo + ?Sized>(client: &C) -> Arc<Wire> {
+        client.session_extensions().get_or_insert_with(Wire::default)
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, WireState> {
+        lock(&self.state)
+    }
+}
