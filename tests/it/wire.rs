@@ -512,7 +512,7 @@ async fn cursors_with_parameters_as_postgres_fdw_declares_them() {
     let mut client = server.client().await;
     let tx = client.transaction().await.expect("begin");
     tx.execute(
-        "DECLARE c1 CURSOR FOR WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 9) SELECT x FROM n WHERE x > $1",
+        "DECLARE c1 CURSOR FOR WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 9) SELECT x FROM n WHERE x > $1::int8",
         &[&6i64],
     )
     .await
@@ -585,11 +585,7 @@ async fn deallocate_and_discard_drop_prepared_statements() {
     let server = TestServer::start();
     let client = server.client().await;
     let stmt = client.prepare("SELECT 1").await.expect("prepare");
-    let name = stmt.name().to_owned();
-    client
-        .batch_execute(&format!("DEALLOCATE \"{name}\""))
-        .await
-        .expect("deallocate");
+    client.batch_execute("DEALLOCATE ALL").await.expect("deallocate");
     let e = client.query(&stmt, &[]).await.expect_err("deallocated");
     assert_eq!(code(&e), "26000");
     let e = client.batch_execute("DEALLOCATE nope").await.expect_err("unknown");

@@ -1,14 +1,16 @@
 //! SQL cursors (`DECLARE`, `FETCH`, `MOVE`, `CLOSE`), as postgres_fdw and
 //! psycopg2's named cursors use them.
 //!
-//! A cursor's query runs when it is declared and its rows are kept encoded
-//! (text, or binary for `BINARY` cursors), so every direction PostgreSQL
-//! allows works: forward and backward, absolute and relative. Cursors end
-//! with their transaction unless declared `WITH HOLD`.
+//! A cursor's query runs when it is declared and its rows are kept, so every
+//! direction PostgreSQL allows works: forward and backward, absolute and
+//! relative. Rows are encoded when fetched, in the format the FETCH asks for
+//! (binary for a `BINARY` cursor in the simple protocol, the `Bind` formats
+//! in the extended one). Cursors end with their transaction unless declared
+//! `WITH HOLD`.
 
 use std::collections::HashMap;
 
-use bytes::{Bytes, BytesMut};
+use hostgres_catalog::Value;
 use hostgres_catalog::translate::{Count, Direction, Fetch};
 use pgwire::error::ErrorInfo;
 
@@ -21,9 +23,9 @@ use crate::pg::error::{
 #[derive(Debug)]
 pub struct Cursor {
     pub columns: Vec<ResultColumn>,
-    /// Rows are encoded in binary (`DECLARE ... BINARY CURSOR`).
+    /// Rows are sent in binary (`DECLARE ... BINARY CURSOR`).
     pub binary: bool,
-    rows: Vec<Bytes>,
+    rows: Vec<Vec<Value>>,
     /// 0 is before the first row, `rows.len() + 1` after the last.
     position: usize,
     no_scroll: bool,
@@ -37,7 +39,7 @@ impl Cursor {
     /// transaction block (explicit or implicit).
     pub fn new(
         columns: Vec<ResultColumn>,
-        rows: Vec<BytesMut>,
+        rows: Vec<Vec<Value>>,
         binary: bool,
         no_scroll: bool,
         hold: bool,
@@ -46,7 +48,7 @@ impl Cursor {
         Cursor {
             columns,
             binary,
-            rows: rows.into_iter().map(BytesMut::freeze).collect(),
+            rows,
             position: 0,
             no_scroll,
             hold,
@@ -58,7 +60,7 @@ impl Cursor {
 /// What a `FETCH` returned or a `MOVE` passed over.
 #[derive(Debug, Default)]
 pub struct Fetched {
-    pub rows: Vec<BytesMut>,
+    pub rows: Vec<Vec<Value>>,
     pub count: u64,
 }
 
@@ -161,7 +163,7 @@ impl Cursors {
                 .into_iter()
                 .filter_map(|r| usize::try_from(r - 1).ok())
                 .filter_map(|i| cursor.rows.get(i))
-                .map(|b| BytesMut::from(&b[..]))
+                .cloned()
                 .collect()
         };
         Ok(Fetched { rows, count })
@@ -206,7 +208,7 @@ mod tests {
 
     fn cursors(no_scroll: bool) -> Cursors {
         let mut c = Cursors::default();
-        let rows = (1..=5).map(|i: u8| BytesMut::from(&[i][..])).collect();
+        let rows = (1..=5).map(|i: u8| vec![Value::Int(i64::from(i))]).collect();
         c.declare("c", Cursor::new(vec![ResultColumn::text("x")], rows, false, no_scroll, false, true))
             .expect("declare");
         c
@@ -220,7 +222,15 @@ mod tests {
                 move_only,
             })
             .expect("fetch");
-        (f.rows.iter().map(|r| r[0]).collect(), f.count)
+        let values = f
+            .rows
+            .iter()
+            .map(|r| match r[0] {
+                Value::Int(i) => i as u8,
+                _ => 0,
+            })
+            .collect();
+        (values, f.count)
     }
 
     #[test]

@@ -9,7 +9,9 @@
 
 use bytes::{BufMut, BytesMut};
 use hostgres_catalog::settings::Settings;
-use hostgres_catalog::{CatalogError, Cell, ColumnMeta, ColumnOrigin, ColumnType, RowRef, RowSink};
+use hostgres_catalog::{
+    CatalogError, Cell, ColumnMeta, ColumnOrigin, ColumnType, RowRef, RowSink, Value,
+};
 use pgwire::api::Type;
 use pgwire::api::portal::Format;
 use pgwire::messages::data::{FieldDescription, RowDescription};
@@ -105,6 +107,108 @@ enum Framing {
     DataRows(Format),
     /// COPY data in one of its formats.
     Copy(Box<CopyFramer>),
+    /// Values kept as they are, to encode later (a cursor's rows).
+    Values,
+}
+
+/// Whether column `i` of `formats` is binary.
+fn binary_flags(formats: &Format, columns: usize) -> Vec<bool> {
+    (0..columns).map(|i| format_code(formats, i) == 1).collect()
+}
+
+/// The printing context for columns of `kinds`: the session's time zone,
+/// looked up only when a column needs it.
+fn context_for(kinds: &[Kind], settings: Option<&Settings>) -> Context {
+    let zoned = kinds.iter().any(|k| match k {
+        Kind::Scalar(s) | Kind::Array { elem: s, .. } => *s == Scalar::TimestampTz,
+        Kind::Vector { .. } => false,
+    });
+    let zone_offset = match settings {
+        Some(settings) if zoned => settings
+            .get("TimeZone")
+            .ok()
+            .and_then(|z| codec::datetime::zone_offset(&z))
+            .unwrap_or(0),
+        _ => 0,
+    };
+    Context { zone_offset }
+}
+
+/// Appends a `DataRow` body: each cell with its length, in its column's format.
+fn encode_data_row<'a>(
+    buf: &mut BytesMut,
+    cells: impl Iterator<Item = Cell<'a>>,
+    kinds: &[Kind],
+    binary: &[bool],
+    cx: &Context,
+) -> Result<(), (usize, Mismatch)> {
+    for (i, cell) in cells.enumerate() {
+        if cell == Cell::Null {
+            buf.put_i32(-1);
+            continue;
+        }
+        let start = buf.len();
+        buf.put_i32(0);
+        codec::write(buf, kinds[i], cell, binary[i], cx).map_err(|m| (i, m))?;
+        let len = i32::try_from(buf.len() - start - 4).map_err(|_| {
+            (
+                i,
+                Mismatch {
+                    value: "a value over 2 GiB".to_owned(),
+                    type_name: "text",
+                    out_of_range: true,
+                },
+            )
+        })?;
+        buf[start..start + 4].copy_from_slice(&len.to_be_bytes());
+    }
+    Ok(())
+}
+
+/// The cell view of a value.
+fn cell_of(v: &Value) -> Cell<'_> {
+    match v {
+        Value::Null => Cell::Null,
+        Value::Int(i) => Cell::Int(*i),
+        Value::Real(f) => Cell::Real(*f),
+        Value::Text(t) => Cell::Text(t.as_bytes()),
+        Value::Blob(b) => Cell::Blob(b),
+    }
+}
+
+/// Encodes kept rows (see [`EncodingSink::values`]) as `DataRow` bodies in `formats`.
+pub fn encode_rows<'a>(
+    columns: &[ResultColumn],
+    rows: impl Iterator<Item = &'a [Value]>,
+    formats: &Format,
+    settings: Option<&Settings>,
+) -> Result<Vec<BytesMut>, CatalogError> {
+    let kinds: Vec<Kind> = columns.iter().map(|c| Kind::of(&c.ty)).collect();
+    let binary = binary_flags(formats, columns.len());
+    let cx = context_for(&kinds, settings);
+    let mut buf = BytesMut::new();
+    let mut out = Vec::new();
+    for row in rows {
+        encode_data_row(&mut buf, row.iter().map(cell_of), &kinds, &binary, &cx)
+            .map_err(|(i, m)| mismatch(columns, i, m))?;
+        out.push(buf.split());
+    }
+    Ok(out)
+}
+
+fn mismatch(columns: &[ResultColumn], column: usize, m: Mismatch) -> CatalogError {
+    let name = columns.get(column).map_or("?", |c| c.name.as_str());
+    if m.out_of_range {
+        CatalogError::Data(format!(
+            "value {} of column \"{name}\" is out of range for type {}",
+            m.value, m.type_name
+        ))
+    } else {
+        CatalogError::Data(format!(
+            "column \"{name}\" holds {}, which is not a valid {}; cast the column, e.g. CAST({name} AS TEXT)",
+            m.value, m.type_name
+        ))
+    }
 }
 
 /// Collects a statement's result as encoded rows: `DataRow` bodies, or the
@@ -122,6 +226,8 @@ pub struct EncodingSink {
     /// One buffer all rows are encoded into, split off row by row.
     buf: BytesMut,
     pub rows: Vec<BytesMut>,
+    /// The rows of a sink made by [`EncodingSink::values`].
+    pub values: Vec<Vec<Value>>,
     /// Bytes encoded so far.
     pub bytes: usize,
 }
@@ -132,9 +238,14 @@ impl EncodingSink {
         EncodingSink::with_framing(known, Framing::DataRows(formats), settings)
     }
 
+    /// A sink that keeps values unencoded, typed like a `DataRow` sink.
+    pub fn values(known: Vec<Option<Type>>, settings: Option<Settings>) -> Self {
+        EncodingSink::with_framing(known, Framing::Values, settings)
+    }
+
     /// A sink for COPY data.
-    pub fn copy(framer: CopyFramer, settings: Option<Settings>) -> Self {
-        EncodingSink::with_framing(Vec::new(), Framing::Copy(Box::new(framer)), settings)
+    pub fn copy(framer: CopyFramer, known: Vec<Option<Type>>, settings: Option<Settings>) -> Self {
+        EncodingSink::with_framing(known, Framing::Copy(Box::new(framer)), settings)
     }
 
     fn with_framing(known: Vec<Option<Type>>, framing: Framing, settings: Option<Settings>) -> Self {
@@ -149,6 +260,7 @@ impl EncodingSink {
             decided: false,
             buf: BytesMut::new(),
             rows: Vec::new(),
+            values: Vec::new(),
             bytes: 0,
         }
     }
@@ -161,6 +273,7 @@ impl EncodingSink {
         self.decided = false;
         self.buf.clear();
         self.rows.clear();
+        self.values.clear();
         self.bytes = 0;
     }
 
@@ -186,20 +299,11 @@ impl EncodingSink {
             }
         }
         self.kinds = self.columns.iter().map(|c| Kind::of(&c.ty)).collect();
-        let zoned = self.kinds.iter().any(|k| match k {
-            Kind::Scalar(s) | Kind::Array { elem: s, .. } => *s == Scalar::TimestampTz,
-            Kind::Vector { .. } => false,
-        });
-        if zoned && let Some(settings) = &self.settings {
-            self.cx.zone_offset = settings
-                .get("TimeZone")
-                .ok()
-                .and_then(|z| codec::datetime::zone_offset(&z))
-                .unwrap_or(0);
-        }
+        self.cx = context_for(&self.kinds, self.settings.as_ref());
         match &mut self.framing {
+            Framing::Values => {}
             Framing::DataRows(formats) => {
-                self.binary = (0..self.columns.len()).map(|i| format_code(formats, i) == 1).collect();
+                self.binary = binary_flags(formats, self.columns.len());
             }
             Framing::Copy(framer) => {
                 let names: Vec<String> = self.columns.iter().map(|c| c.name.clone()).collect();
@@ -227,18 +331,7 @@ impl EncodingSink {
     }
 
     fn mismatch(&self, column: usize, m: Mismatch) -> CatalogError {
-        let name = self.columns.get(column).map_or("?", |c| c.name.as_str());
-        if m.out_of_range {
-            CatalogError::Data(format!(
-                "value {} of column \"{name}\" is out of range for type {}",
-                m.value, m.type_name
-            ))
-        } else {
-            CatalogError::Data(format!(
-                "column \"{name}\" holds {}, which is not a valid {}; cast the column, e.g. CAST({name} AS TEXT)",
-                m.value, m.type_name
-            ))
-        }
+        mismatch(&self.columns, column, m)
     }
 }
 
@@ -272,26 +365,16 @@ impl RowSink for EncodingSink {
         }
         let before = self.buf.len();
         match &mut self.framing {
+            Framing::Values => {
+                self.values
+                    .push((0..row.len()).map(|i| row.get(i).to_value()).collect());
+                return Ok(());
+            }
             Framing::DataRows(_) => {
-                for i in 0..row.len() {
-                    let cell = row.get(i);
-                    if cell == Cell::Null {
-                        self.buf.put_i32(-1);
-                        continue;
-                    }
-                    let start = self.buf.len();
-                    self.buf.put_i32(0);
-                    if let Err(m) = codec::write(&mut self.buf, self.kinds[i], cell, self.binary[i], &self.cx) {
-                        self.buf.truncate(before);
-                        return Err(self.mismatch(i, m));
-                    }
-                    let len = i32::try_from(self.buf.len() - start - 4).map_err(|_| {
-                        CatalogError::Limit(format!(
-                            "a value of column \"{}\" is larger than 2 GiB",
-                            self.columns[i].name
-                        ))
-                    })?;
-                    self.buf[start..start + 4].copy_from_slice(&len.to_be_bytes());
+                let cells = (0..row.len()).map(|i| row.get(i));
+                if let Err((i, m)) = encode_data_row(&mut self.buf, cells, &self.kinds, &self.binary, &self.cx) {
+                    self.buf.truncate(before);
+                    return Err(self.mismatch(i, m));
                 }
             }
             Framing::Copy(framer) => {

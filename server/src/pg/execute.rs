@@ -25,7 +25,7 @@ use pgwire::messages::startup::ParameterStatus;
 use crate::pg::compat::{self, Outcome};
 use crate::pg::copy::CopyFramer;
 use crate::pg::cursor::Cursor;
-use crate::pg::encode::{EncodingSink, ResultColumn, row_description};
+use crate::pg::encode::{EncodingSink, ResultColumn, encode_rows, row_description};
 use crate::pg::error::{
     INVALID_SQL_STATEMENT_NAME, NO_ACTIVE_TRANSACTION, QUERY_CANCELED, catalog_error_info,
     error_info,
@@ -200,6 +200,8 @@ pub struct Context<'a> {
     /// The statement is part of a multi-statement simple query, an implicit
     /// transaction block in which cursors may be declared.
     pub implicit_block: bool,
+    /// The statement came in a simple `Query`.
+    pub simple: bool,
 }
 
 /// Runs a planned statement. `described` are the result columns known from
@@ -247,12 +249,11 @@ pub async fn execute(
                     None,
                 ));
             }
-            let formats = if declare.binary { Format::UnifiedBinary } else { Format::UnifiedText };
-            let sink = EncodingSink::new(known_types(query, None), formats, Some(session.settings.clone()));
+            let sink = EncodingSink::values(known_types(query, None), Some(session.settings.clone()));
             let done = run_on_engine(session, query.sql.clone(), params, sink).await?;
             let cursor = Cursor::new(
                 done.sink.columns().to_vec(),
-                done.sink.rows,
+                done.sink.values,
                 declare.binary,
                 declare.no_scroll,
                 declare.hold,
@@ -274,10 +275,22 @@ pub async fn execute(
                 .cursors
                 .get(&f.name)
                 .ok_or_else(|| error_info(crate::pg::error::INVALID_CURSOR_NAME, "cursor vanished", None))?;
+            // The simple protocol sends a BINARY cursor's rows in binary;
+            // the extended one sends what `Bind` asked for.
+            let formats = if cx.simple && cursor.binary { Format::UnifiedBinary } else { formats };
+            let columns = cursor.columns.clone();
+            drop(wire);
+            let rows = encode_rows(
+                &columns,
+                fetched.rows.iter().map(Vec::as_slice),
+                &formats,
+                Some(&session.settings),
+            )
+            .map_err(|e| catalog_error_info(&e))?;
             Ok(Executed::of(Output::Rows {
-                columns: cursor.columns.clone(),
-                formats: if cursor.binary { Format::UnifiedBinary } else { Format::UnifiedText },
-                rows: fetched.rows,
+                columns,
+                formats,
+                rows,
                 tag: RowsTag::Fetch,
             }))
         }
@@ -290,7 +303,11 @@ pub async fn execute(
             })))
         }
         Plan::Copy { copy, query } => {
-            let sink = EncodingSink::copy(CopyFramer::new(copy), Some(session.settings.clone()));
+            let sink = EncodingSink::copy(
+                CopyFramer::new(copy),
+                known_types(query, None),
+                Some(session.settings.clone()),
+            );
             let done = run_on_engine(session, query.sql.clone(), params, sink).await?;
             Ok(Executed {
                 output: Output::Copy {

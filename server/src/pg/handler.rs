@@ -117,6 +117,7 @@ impl SimpleQueryHandler for QueryHandler {
             session: &session,
             wire: &wire,
             implicit_block: statements.len() > 1,
+            simple: true,
         };
         let mut failed = false;
         for text in statements {
@@ -180,8 +181,14 @@ fn no_portal(name: &str) -> PgWireError {
     ))
 }
 
-/// Feeds the `RowDescription` of a FETCH's cursor, or `NoData`.
-async fn describe_fetch<C>(client: &mut C, wire: &Wire, plan: &Plan) -> PgWireResult<bool>
+/// Feeds the `RowDescription` of a FETCH's cursor (in the portal's
+/// `formats`, text for a statement), or `NoData`.
+async fn describe_fetch<C>(
+    client: &mut C,
+    wire: &Wire,
+    plan: &Plan,
+    formats: &Format,
+) -> PgWireResult<bool>
 where
     C: Sink<PgWireBackendMessage> + Unpin + Send,
     PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
@@ -192,10 +199,10 @@ where
     let description = if f.move_only {
         None
     } else {
-        wire.lock().cursors.get(&f.name).map(|c| {
-            let formats = if c.binary { Format::UnifiedBinary } else { Format::UnifiedText };
-            crate::pg::encode::row_description(&c.columns, &formats)
-        })
+        wire.lock()
+            .cursors
+            .get(&f.name)
+            .map(|c| crate::pg::encode::row_description(&c.columns, formats))
     };
     match description {
         Some(d) => client.feed(PgWireBackendMessage::RowDescription(d)).await?,
@@ -345,10 +352,11 @@ impl ExtendedQueryHandler for QueryHandler {
                 )))
                 .await?;
         }
-        if describe_fetch(client, &wire, &statement.plan).await? {
+        let formats = formats.unwrap_or_default();
+        if describe_fetch(client, &wire, &statement.plan, &formats).await? {
             return Ok(());
         }
-        match statement.description(&formats.unwrap_or_default()) {
+        match statement.description(&formats) {
             Some(d) => client.feed(PgWireBackendMessage::RowDescription(d)).await?,
             None => execute::feed_no_data(client).await?,
         }
@@ -386,6 +394,7 @@ impl ExtendedQueryHandler for QueryHandler {
             session: &session,
             wire: &wire,
             implicit_block: false,
+            simple: false,
         };
         let executed = execute::execute(&cx, &statement.plan, params, formats, statement.columns.as_deref())
             .instrument(query_span(&session))
