@@ -39,7 +39,7 @@ use crate::pg::execute::{self, Context, Executed, Output, RowsTag};
 use crate::pg::params;
 use crate::pg::portal::{Portal, PortalState, Wire};
 use crate::pg::session::{Session, Txn};
-use crate::pg::statement::{Plan, Prepared, plan, plan_one, prepare};
+use crate::pg::statement::{Plan, Prepared, cached_plan, plan, plan_one, prepare};
 
 /// The session attached to a connection once it has authenticated.
 pub struct Attached {
@@ -104,8 +104,8 @@ impl SimpleQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let session = session_of(client)?;
-        let wire = Wire::of(client);
+        let wire = Wire::of(client)?;
+        let session = Arc::clone(&wire.session);
         let span = query_span(&session);
         let statements = split_statements(&query.query);
         if statements.is_empty() {
@@ -122,7 +122,8 @@ impl SimpleQueryHandler for QueryHandler {
         let mut failed = false;
         for text in statements {
             let result = async {
-                let plan = plan(text, &self.registry).map_err(|e| catalog_error_info(&e))?;
+                let plan = cached_plan(&wire, text, |t| plan(t, &self.registry))
+                    .map_err(|e| catalog_error_info(&e))?;
                 execute::execute(&cx, &plan, Vec::new(), Format::UnifiedText, None).await
             }
             .instrument(span.clone())
@@ -227,10 +228,11 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let session = session_of(client)?;
-        let wire = Wire::of(client);
+        let wire = Wire::of(client)?;
+        let session = Arc::clone(&wire.session);
         let name = message.name.unwrap_or_default();
-        let plan = plan_one(&message.query, &self.registry).map_err(pg_error)?;
+        let plan = cached_plan(&wire, &message.query, |t| plan_one(t, &self.registry))
+            .map_err(pg_error)?;
         if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
             return Err(user_error(crate::pg::compat::failed_transaction_error()));
         }
@@ -259,8 +261,8 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let session = session_of(client)?;
-        let wire = Wire::of(client);
+        let wire = Wire::of(client)?;
+        let session = Arc::clone(&wire.session);
         let statement_name = message.statement_name.unwrap_or_default();
         let portal_name = message.portal_name.unwrap_or_default();
         let statement = wire
@@ -325,7 +327,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = Wire::of(client);
+        let wire = Wire::of(client)?;
         let name = message.name.unwrap_or_default();
         let (statement, formats): (Arc<Prepared>, Option<Format>) = match message.target_type {
             TARGET_TYPE_BYTE_STATEMENT => {
@@ -370,8 +372,8 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let session = session_of(client)?;
-        let wire = Wire::of(client);
+        let wire = Wire::of(client)?;
+        let session = Arc::clone(&wire.session);
         let name = message.name.unwrap_or_default();
         let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
         let (statement, params, formats) = match take_portal_work(&wire, &name, max_rows)? {
@@ -437,13 +439,13 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let status = match session_of(client) {
-            Ok(session) => {
-                if session.txn() == Txn::Idle {
+        let status = match Wire::of(client) {
+            Ok(wire) => {
+                if wire.session.txn() == Txn::Idle {
                     // The implicit transaction ends at Sync, and its portals with it.
-                    Wire::of(client).lock().end_transaction(true);
+                    wire.lock().end_transaction(true);
                 }
-                session.txn().status()
+                wire.session.txn().status()
             }
             Err(_) => client.transaction_status(),
         };
@@ -463,7 +465,7 @@ impl ExtendedQueryHandler for QueryHandler {
     {
         let name = message.name.unwrap_or_default();
         {
-            let wire = Wire::of(client);
+            let wire = Wire::of(client)?;
             let mut state = wire.lock();
             match message.target_type {
                 TARGET_TYPE_BYTE_STATEMENT => {

@@ -13,8 +13,12 @@ use bytes::BytesMut;
 use hostgres_catalog::Value;
 use pgwire::api::ClientInfo;
 use pgwire::api::portal::Format;
+use pgwire::error::PgWireResult;
 
 use crate::pg::cursor::Cursors;
+use crate::pg::handler::session_of;
+use crate::pg::session::Session;
+use crate::pg::statement::Plan;
 use crate::pg::encode::ResultColumn;
 use crate::pg::execute::RowsTag;
 use crate::pg::session::lock;
@@ -46,15 +50,34 @@ pub enum PortalState {
     Done,
 }
 
+/// How many planned statement texts a connection remembers.
+const MAX_PLANS: usize = 256;
+
 /// Statements, portals and cursors of one connection.
 #[derive(Debug, Default)]
 pub struct WireState {
     pub statements: HashMap<String, Arc<Prepared>>,
     pub portals: HashMap<String, Portal>,
     pub cursors: Cursors,
+    /// Plans by statement text: a client that sends the same text again
+    /// (every simple query of a dashboard, every unnamed `Parse`) skips translation.
+    plans: HashMap<String, Arc<Plan>>,
 }
 
 impl WireState {
+    /// The remembered plan of `text`.
+    pub fn plan(&self, text: &str) -> Option<Arc<Plan>> {
+        self.plans.get(text).cloned()
+    }
+
+    /// Remembers the plan of `text`.
+    pub fn remember_plan(&mut self, text: &str, plan: &Arc<Plan>) {
+        if self.plans.len() >= MAX_PLANS {
+            self.plans.clear();
+        }
+        self.plans.insert(text.to_owned(), Arc::clone(plan));
+    }
+
     /// Ends a transaction: portals close, and cursors without `WITH HOLD`.
     pub fn end_transaction(&mut self, committed: bool) {
         self.portals.clear();
@@ -62,16 +85,26 @@ impl WireState {
     }
 }
 
-/// The per-connection state, kept in pgwire's session extensions.
-#[derive(Debug, Default)]
+/// A connection's session and protocol state, kept in pgwire's session
+/// extensions: one lookup per message finds both.
+#[derive(Debug)]
 pub struct Wire {
+    pub session: Arc<Session>,
     state: Mutex<WireState>,
 }
 
 impl Wire {
-    /// The state of `client`'s connection.
-    pub fn of<C: ClientInfo + ?Sized>(client: &C) -> Arc<Wire> {
-        client.session_extensions().get_or_insert_with(Wire::default)
+    /// The state of `client`'s connection (an authenticated one).
+    pub fn of<C: ClientInfo + ?Sized>(client: &C) -> PgWireResult<Arc<Wire>> {
+        let extensions = client.session_extensions();
+        if let Some(wire) = extensions.get::<Wire>() {
+            return Ok(wire);
+        }
+        let session = session_of(client)?;
+        Ok(extensions.get_or_insert_with(|| Wire {
+            session,
+            state: Mutex::new(WireState::default()),
+        }))
     }
 
     pub fn lock(&self) -> MutexGuard<'_, WireState> {

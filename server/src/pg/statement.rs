@@ -2,6 +2,8 @@
 //! command the session answers), and for the extended protocol its
 //! [`Prepared`] form with parameter types and result columns described once.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use hostgres_catalog::translate::{
     Copy, CopySource, Declare, Fetch, SessionCommand, Statement, split_statements, translate,
@@ -12,6 +14,7 @@ use pgwire::api::portal::Format;
 use pgwire::messages::data::RowDescription;
 
 use crate::pg::encode::{ResultColumn, describe_columns, pg_type, row_description};
+use crate::pg::portal::Wire;
 use crate::pg::session::Session;
 
 /// A statement for SQLite, with what translation inferred about its types.
@@ -108,10 +111,26 @@ pub fn plan_one(sql: &str, registry: &Registry) -> Result<Plan, CatalogError> {
     }
 }
 
+/// Plans `text` with `planner`, or takes the plan the connection made of
+/// the same text before. A plan depends only on the text and the tables,
+/// which do not change while the server runs.
+pub fn cached_plan(
+    wire: &Wire,
+    text: &str,
+    planner: impl FnOnce(&str) -> Result<Plan, CatalogError>,
+) -> Result<Arc<Plan>, CatalogError> {
+    if let Some(plan) = wire.lock().plan(text) {
+        return Ok(plan);
+    }
+    let plan = Arc::new(planner(text)?);
+    wire.lock().remember_plan(text, &plan);
+    Ok(plan)
+}
+
 /// A parsed statement of the extended protocol, described once.
 #[derive(Debug)]
 pub struct Prepared {
-    pub plan: Plan,
+    pub plan: Arc<Plan>,
     /// Parameter types: as the client declared them, else inferred, else text.
     pub params: Vec<Type>,
     /// Result columns, for statements with a fixed result (`None`: no rows,
@@ -120,7 +139,7 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn new(plan: Plan, params: Vec<Type>, columns: Option<Vec<ResultColumn>>) -> Prepared {
+    pub fn new(plan: Arc<Plan>, params: Vec<Type>, columns: Option<Vec<ResultColumn>>) -> Prepared {
         Prepared {
             plan,
             params,
@@ -136,9 +155,9 @@ impl Prepared {
 
 /// Prepares a planned statement: describes its query on the engine and
 /// settles its parameter types (`declared` are the types `Parse` named).
-pub async fn prepare(session: &Session, plan: Plan, declared: &[u32]) -> Result<Prepared, CatalogError> {
+pub async fn prepare(session: &Session, plan: Arc<Plan>, declared: &[u32]) -> Result<Prepared, CatalogError> {
     let Some(query) = plan.query() else {
-        let columns = match &plan {
+        let columns = match &*plan {
             Plan::Session(SessionCommand::Show { name: Some(n) }) => Some(vec![ResultColumn::text(
                 hostgres_catalog::settings::Settings::display_name(n),
             )]),
@@ -163,7 +182,7 @@ pub async fn prepare(session: &Session, plan: Plan, declared: &[u32]) -> Result<
                 .unwrap_or(Type::TEXT)
         })
         .collect();
-    let columns = match &plan {
+    let columns = match &*plan {
         Plan::Query(q) if !described.columns.is_empty() => {
             Some(describe_columns(&described.columns, &q.column_hints))
         }
