@@ -6,8 +6,9 @@
 //! statement starts, except inside a snapshot (a transaction), where repeated
 //! reads of a table return the same rows.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 
 use hostgres_collectors::HostRoot;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
@@ -41,6 +42,23 @@ const READ_ONLY_PRAGMAS: &[&str] = &[
     "pragma_list",
     "collation_list",
 ];
+
+/// SQLite calls the progress handler every this many virtual-machine steps.
+const PROGRESS_STEPS: i32 = 1000;
+/// How many progress calls a statement run on the caller's thread may take
+/// (about a hundred thousand steps, well under a millisecond) before it is
+/// stopped and handed to a blocking thread.
+const INLINE_PROGRESS_CALLS: u32 = 100;
+/// How many statements' "reads a table" verdicts an engine remembers.
+const MAX_REMEMBERED_STATEMENTS: usize = 512;
+
+/// The budget of a statement run on the caller's thread.
+#[derive(Debug, Default)]
+struct InlineBudget {
+    active: AtomicBool,
+    calls: AtomicU32,
+    exceeded: AtomicBool,
+}
 
 /// What an engine reads and serves.
 #[derive(Debug, Clone)]
@@ -88,6 +106,16 @@ pub struct ColumnMeta {
     pub name: String,
     /// The declared type when the column is a table column, `None` for an expression.
     pub decl_type: Option<ColumnType>,
+    /// The table column the values come from, when they come straight from one.
+    pub origin: Option<ColumnOrigin>,
+}
+
+/// A table column as clients see it in `pg_class` and `pg_attribute`: the
+/// table's OID and the column's number (its position in the schema, from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnOrigin {
+    pub table_oid: u32,
+    pub attnum: i16,
 }
 
 /// What a statement takes and returns, learned by preparing it.
@@ -202,6 +230,11 @@ pub struct Engine {
     registry: Registry,
     table_names: Vec<String>,
     snapshot: bool,
+    /// Set by the authorizer when a statement being prepared reads a table.
+    table_read: Arc<AtomicBool>,
+    /// Whether a statement (by its SQL) reads a table, learned at its first prepare.
+    reads_tables: Mutex<HashMap<String, bool>>,
+    inline: Arc<InlineBudget>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -269,9 +302,30 @@ impl Engine {
         functions::register(&conn, &options).map_err(internal)?;
 
         let authorizer_state = Arc::clone(&state);
+        let table_read = Arc::new(AtomicBool::new(false));
+        let read_flag = Arc::clone(&table_read);
         conn.authorizer(Some(move |ctx: AuthContext<'_>| {
+            if matches!(ctx.action, AuthAction::Read { .. }) {
+                read_flag.store(true, Ordering::Relaxed);
+            }
             authorize(&authorizer_state, &ctx)
         }))
+        .map_err(internal)?;
+        let inline = Arc::new(InlineBudget::default());
+        let budget = Arc::clone(&inline);
+        conn.progress_handler(
+            PROGRESS_STEPS,
+            Some(move || {
+                if !budget.active.load(Ordering::Relaxed) {
+                    return false;
+                }
+                let over = budget.calls.fetch_add(1, Ordering::Relaxed) >= INLINE_PROGRESS_CALLS;
+                if over {
+                    budget.exceeded.store(true, Ordering::Relaxed);
+                }
+                over
+            }),
+        )
         .map_err(internal)?;
 
         Ok(Engine {
@@ -285,6 +339,9 @@ impl Engine {
             registry: options.registry,
             state,
             snapshot: false,
+            table_read,
+            reads_tables: Mutex::new(HashMap::new()),
+            inline,
         })
     }
 
@@ -334,7 +391,7 @@ impl Engine {
             .prepare_cached(sql)
             .map_err(|e| self.classify(Failure::Sqlite(e)))?;
         Ok(Described {
-            columns: column_meta(&stmt),
+            columns: column_meta(&stmt, &self.registry),
             param_count: stmt.parameter_count(),
         })
     }
@@ -353,6 +410,54 @@ impl Engine {
             self.state.clear_cache();
         }
         result.map_err(|f| self.classify(f))
+    }
+
+    /// Runs a statement on the calling thread when that cannot stall it: the
+    /// statement reads no table (so no generator reads the host) and
+    /// finishes within a small budget of SQLite steps. Returns `Ok(None)`,
+    /// having run nothing or discarded what ran, when the statement must
+    /// run on a blocking thread instead; `sink` then holds partial rows to
+    /// discard.
+    pub fn query_inline(
+        &self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> Result<Option<u64>, CatalogError> {
+        if self.reads_tables(sql)? {
+            return Ok(None);
+        }
+        self.inline.calls.store(0, Ordering::Relaxed);
+        self.inline.exceeded.store(false, Ordering::Relaxed);
+        self.inline.active.store(true, Ordering::Relaxed);
+        let result = self.query(sql, params, sink);
+        self.inline.active.store(false, Ordering::Relaxed);
+        if self.inline.exceeded.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        result.map(Some)
+    }
+
+    /// Whether `sql` reads a table, as the authorizer saw it at prepare time.
+    fn reads_tables(&self, sql: &str) -> Result<bool, CatalogError> {
+        let mut known = self.reads_tables.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(reads) = known.get(sql) {
+            return Ok(*reads);
+        }
+        // A fresh prepare runs the authorizer, which a cached statement skips.
+        self.table_read.store(false, Ordering::Relaxed);
+        self.state.begin_statement();
+        drop(
+            self.conn
+                .prepare(sql)
+                .map_err(|e| self.classify(Failure::Sqlite(e)))?,
+        );
+        let reads = self.table_read.load(Ordering::Relaxed);
+        if known.len() >= MAX_REMEMBERED_STATEMENTS {
+            known.clear();
+        }
+        known.insert(sql.to_owned(), reads);
+        Ok(reads)
     }
 
     /// Runs one statement and collects its whole result.
@@ -375,7 +480,7 @@ impl Engine {
         for (i, p) in params.iter().enumerate() {
             bind(&mut stmt, i + 1, p)?;
         }
-        let columns = column_meta(&stmt);
+        let columns = column_meta(&stmt, &self.registry);
         sink.columns(&columns)?;
         let width = columns.len();
         let mut rows = stmt.raw_query();
@@ -432,13 +537,28 @@ fn bind(
     }
 }
 
-fn column_meta(stmt: &rusqlite::Statement<'_>) -> Vec<ColumnMeta> {
+fn column_meta(stmt: &rusqlite::Statement<'_>, registry: &Registry) -> Vec<ColumnMeta> {
     stmt.columns()
-        .map(|c| ColumnMeta {
+        .zip(stmt.columns_with_metadata())
+        .map(|(c, m)| ColumnMeta {
             name: c.name().to_owned(),
             decl_type: c.decl_type().and_then(ColumnType::from_sql_name),
+            origin: origin(registry, m.table_name(), m.origin_name()),
         })
         .collect()
+}
+
+/// The table column behind a result column, from SQLite's column metadata
+/// (the SQLite name of the table and the column's name in it).
+fn origin(registry: &Registry, table: Option<&str>, column: Option<&str>) -> Option<ColumnOrigin> {
+    let entry = registry.entry(table?)?;
+    let column = column?;
+    let schema = entry.schema();
+    let index = schema.columns.iter().position(|c| c.name == column)?;
+    Some(ColumnOrigin {
+        table_oid: crate::oid::table_oid(entry.namespace(), schema.name),
+        attnum: i16::try_from(index + 1).ok()?,
+    })
 }
 
 /// SQLite's authorizer: reads and functions pass; everything that writes,

@@ -42,7 +42,8 @@ mod value;
 mod vtab;
 
 pub use engine::{
-    Cell, ColumnMeta, Described, Engine, EngineOptions, Interrupter, QueryResult, RowRef, RowSink,
+    Cell, ColumnMeta, ColumnOrigin, Described, Engine, EngineOptions, Interrupter, QueryResult,
+    RowRef, RowSink,
 };
 pub use error::{CatalogError, CatalogErrorKind};
 pub use pg_catalog::{Activity, Directory, SingleSession};

@@ -23,7 +23,10 @@ pub mod schedule;
 pub mod shell;
 pub mod telemetry;
 
+use std::sync::Arc;
+
 use hostgres_auth::{Bootstrap, UserStore, bootstrap_default_user};
+use hostgres_catalog::Table;
 
 use crate::config::Config;
 use crate::listener::Server;
@@ -34,6 +37,16 @@ pub async fn prepare(
     config: Config,
     env_password: Option<&str>,
 ) -> anyhow::Result<(Server, Bootstrap)> {
+    prepare_with(config, env_password, Vec::new()).await
+}
+
+/// [`prepare`] serving `extra_tables` besides the host's and the scheduler's
+/// (tests add tables of their own).
+pub async fn prepare_with(
+    config: Config,
+    env_password: Option<&str>,
+    extra_tables: Vec<Arc<dyn Table>>,
+) -> anyhow::Result<(Server, Bootstrap)> {
     let bootstrap = bootstrap_default_user(&config.state_dir, env_password)?;
     // A `hostgres` user in the configuration takes precedence over the state directory's.
     let mut users = config.users.clone();
@@ -41,7 +54,7 @@ pub async fn prepare(
         users.push(bootstrap.user.clone());
     }
     let scheduler = schedule::open(&config)?;
-    let registry = schedule::registry(&scheduler);
+    let registry = schedule::registry(&scheduler, extra_tables);
     let mut server = Server::bind(config.clone(), UserStore::new(users), registry.clone()).await?;
     // The scheduler stops, and flushes its sinks, when the server finishes serving.
     server.keep_alive(schedule::start(scheduler, registry, &config)?);

@@ -160,10 +160,12 @@ mod tests {
                 ColumnMeta {
                     name: "pid".into(),
                     decl_type: None,
+                    origin: None,
                 },
                 ColumnMeta {
                     name: "name".into(),
                     decl_type: None,
+                    origin: None,
                 },
             ],
             rows: vec![

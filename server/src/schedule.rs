@@ -4,8 +4,9 @@
 //! stopped when the server shuts down.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use hostgres_catalog::Registry;
+use hostgres_catalog::{Registry, Table};
 use hostgres_collectors::HostRoot;
 use hostgres_scheduler::{
     Loader, Reloader, ScheduleConfig, ScheduleError, Scheduler, SchedulerHandle,
@@ -24,8 +25,9 @@ pub fn open(config: &Config) -> Result<Scheduler, ScheduleError> {
 
 /// The registry live sessions and scheduled queries share: the host tables
 /// and the scheduler's.
-pub fn registry(scheduler: &Scheduler) -> Registry {
-    Registry::with_extra(scheduler.tables())
+pub fn registry(scheduler: &Scheduler, mut extra_tables: Vec<Arc<dyn Table>>) -> Registry {
+    extra_tables.extend(scheduler.tables());
+    Registry::with_extra(extra_tables)
 }
 
 /// Starts the scheduler and its SIGHUP handler (call within the runtime).

@@ -10,3 +10,4 @@ mod psql;
 mod schedule;
 mod seed;
 mod tidy;
+mod wire;

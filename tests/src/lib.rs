@@ -8,7 +8,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Command, Output};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -26,7 +26,7 @@ pub fn fixture_root(name: &str) -> PathBuf {
 }
 
 /// How a test wants its server.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// Read this directory as the host instead of `/`.
     pub host_root: Option<PathBuf>,
@@ -34,6 +34,8 @@ pub struct Options {
     pub statement_timeout_ms: Option<u64>,
     /// A configuration file to load (and reload on change), as `--config`.
     pub config_file: Option<PathBuf>,
+    /// Tables served besides the built-in ones.
+    pub extra_tables: Vec<Arc<dyn hostgres_catalog::Table>>,
 }
 
 /// A running server; dropping it shuts it down and removes its state directory.
@@ -64,6 +66,7 @@ impl TestServer {
         raw.limits.statement_timeout_ms = options.statement_timeout_ms;
         let mut config = raw.validate().expect("valid test config");
         config.sources.file = options.config_file;
+        let extra_tables = options.extra_tables;
         let (addr_tx, addr_rx) = mpsc::channel();
         let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -75,9 +78,10 @@ impl TestServer {
                     .build()
                     .expect("runtime");
                 runtime.block_on(async move {
-                    let (server, _) = hostgres_server::prepare(config, Some(PASSWORD))
-                        .await
-                        .expect("server starts");
+                    let (server, _) =
+                        hostgres_server::prepare_with(config, Some(PASSWORD), extra_tables)
+                            .await
+                            .expect("server starts");
                     addr_tx.send(server.local_addr()).expect("report address");
                     server
                         .serve(async {

@@ -12,6 +12,7 @@
 //! Layout:
 //! - `split`: statements of a multi-statement query string.
 //! - `session`: SET/SHOW/BEGIN and friends, and refused writes.
+//! - `cursor`: DECLARE/FETCH/MOVE/CLOSE and COPY ... TO STDOUT.
 //! - `rewrite`: the statement walk (queries, `FROM`, `ORDER BY`, `LIMIT`) and `$n` → `?n`.
 //! - `expr`: expression rewrites, typed bottom-up.
 //! - `scope`: relations and columns visible to an expression.
@@ -21,6 +22,7 @@
 //! - `build`: constructors for the SQLite-side AST.
 
 mod build;
+mod cursor;
 mod expr;
 mod infer;
 mod literal;
@@ -33,6 +35,7 @@ mod split;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
+pub use cursor::{Copy, CopyFormat, CopySource, Count, Declare, Direction, Fetch, ForceQuote};
 pub use session::SessionCommand;
 pub use split::split_statements;
 

@@ -5,6 +5,7 @@
 //! forgiving of the PostgreSQL syntax clients really send than a full parser.
 
 use crate::error::CatalogError;
+use crate::translate::cursor::{self, Copy, Declare, Fetch};
 
 /// A statement answered by the session rather than by SQLite.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +38,14 @@ pub enum SessionCommand {
     Discard,
     /// `DEALLOCATE [PREPARE] name|ALL`; `None` is ALL.
     Deallocate(Option<String>),
+    /// `DECLARE name CURSOR FOR query`.
+    Declare(Declare),
+    /// `FETCH` or `MOVE`.
+    Fetch(Fetch),
+    /// `CLOSE name`, or `CLOSE ALL` when `None`.
+    Close(Option<String>),
+    /// `COPY ... TO STDOUT`.
+    Copy(Copy),
 }
 
 /// The statements a read-only database refuses, by first keyword.
@@ -46,26 +55,28 @@ const WRITES: &[&str] = &[
     "LOCK", "CLUSTER", "REFRESH", "SECURITY", "IMPORT", "CALL", "DO",
 ];
 
-/// A tiny tokenizer: words, quoted strings, numbers and punctuation.
-fn tokens(sql: &str) -> Vec<String> {
+/// A tiny tokenizer: words, quoted strings, numbers and punctuation, with
+/// the byte offset each starts at.
+fn tokens_at(sql: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
-    let chars: Vec<char> = sql.chars().collect();
+    let chars: Vec<(usize, char)> = sql.char_indices().collect();
+    let at = |i: usize| chars.get(i).map(|(_, c)| *c);
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let (offset, c) = chars[i];
         if c.is_whitespace() {
             i += 1;
-        } else if c == '-' && chars.get(i + 1) == Some(&'-') {
-            while i < chars.len() && chars[i] != '\n' {
+        } else if c == '-' && at(i + 1) == Some('-') {
+            while i < chars.len() && chars[i].1 != '\n' {
                 i += 1;
             }
-        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
+        } else if c == '/' && at(i + 1) == Some('*') {
             let mut depth = 0;
             while i + 1 < chars.len() {
-                if chars[i] == '/' && chars[i + 1] == '*' {
+                if chars[i].1 == '/' && chars[i + 1].1 == '*' {
                     depth += 1;
                     i += 2;
-                } else if chars[i] == '*' && chars[i + 1] == '/' {
+                } else if chars[i].1 == '*' && chars[i + 1].1 == '/' {
                     depth -= 1;
                     i += 2;
                     if depth == 0 {
@@ -83,8 +94,8 @@ fn tokens(sql: &str) -> Vec<String> {
             s.push(c);
             i += 1;
             while i < chars.len() {
-                if chars[i] == c {
-                    if chars.get(i + 1) == Some(&c) {
+                if chars[i].1 == c {
+                    if at(i + 1) == Some(c) {
                         s.push(c);
                         i += 2;
                         continue;
@@ -92,21 +103,22 @@ fn tokens(sql: &str) -> Vec<String> {
                     i += 1;
                     break;
                 }
-                s.push(chars[i]);
+                s.push(chars[i].1);
                 i += 1;
             }
             s.push(c);
-            out.push(s);
+            out.push((s, offset));
         } else if c.is_alphanumeric() || c == '_' || c == '.' || c == '-' || c == '+' {
             let start = i;
             while i < chars.len()
-                && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '.' | '-' | '+' | '$'))
+                && (chars[i].1.is_alphanumeric()
+                    || matches!(chars[i].1, '_' | '.' | '-' | '+' | '$'))
             {
                 i += 1;
             }
-            out.push(chars[start..i].iter().collect());
+            out.push((chars[start..i].iter().map(|(_, c)| c).collect(), offset));
         } else {
-            out.push(c.to_string());
+            out.push((c.to_string(), offset));
             i += 1;
         }
     }
@@ -139,11 +151,29 @@ fn name_text(token: &str) -> String {
 /// Classifies `sql`: `Ok(Some)` for a session command, `Ok(None)` for a
 /// statement SQLite should run, `Err` for a write or a malformed command.
 pub fn classify(sql: &str) -> Result<Option<SessionCommand>, CatalogError> {
-    let t = tokens(sql);
-    let Some(first) = t.first() else {
+    let located = tokens_at(sql);
+    let Some((first, _)) = located.first() else {
         return Ok(None);
     };
     let first = first.to_ascii_uppercase();
+    match first.as_str() {
+        "DECLARE" => {
+            return Ok(Some(SessionCommand::Declare(cursor::declare(
+                &located, sql,
+            )?)));
+        }
+        "FETCH" | "MOVE" => {
+            return Ok(Some(SessionCommand::Fetch(cursor::fetch(
+                &located,
+                sql,
+                first == "MOVE",
+            )?)));
+        }
+        "CLOSE" => return Ok(Some(SessionCommand::Close(cursor::close(&located, sql)?))),
+        "COPY" => return Ok(Some(SessionCommand::Copy(cursor::copy(&located, sql)?))),
+        _ => {}
+    }
+    let t: Vec<String> = located.into_iter().map(|(t, _)| t).collect();
     let syntax = |what: &str| CatalogError::Syntax(format!("syntax error in {what}: {sql}"));
     let cmd = match first.as_str() {
         "SET" => {

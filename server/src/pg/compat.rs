@@ -204,6 +204,15 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
             session.settings.reset_all();
             Ok(tag("RESET"))
         }
+        // Cursors and COPY are the connection's business (`pg::execute`).
+        SessionCommand::Declare(_)
+        | SessionCommand::Fetch(_)
+        | SessionCommand::Close(_)
+        | SessionCommand::Copy(_) => Err(error_info(
+            crate::pg::error::INTERNAL_ERROR,
+            "cursor and COPY statements run on the connection",
+            None,
+        )),
     }
 }
 

@@ -1,20 +1,23 @@
-//! Result encoding: column types for `RowDescription`, values for `DataRow`,
-//! in text and binary format.
+//! Result encoding: column types and origins for `RowDescription`, and rows
+//! as `DataRow` bodies or COPY data.
 //!
 //! A column's PostgreSQL type comes from its declared table type, else from
 //! the type inferred from the query text, else (when the whole result is in
-//! hand, as in the simple protocol) from the first row's values, else `text`.
-//! Values are converted to the column's type; one that cannot be is an error
-//! that says how to cast it, never a silently wrong byte string.
-
-use std::sync::Arc;
+//! hand) from the first row's values, else `text`. Values are converted to
+//! the column's type by `codec`; one that cannot be is an error that says how
+//! to cast it, never a silently wrong byte string.
 
 use bytes::{BufMut, BytesMut};
-use hostgres_catalog::{CatalogError, Cell, ColumnMeta, ColumnType, RowRef, RowSink};
+use hostgres_catalog::settings::Settings;
+use hostgres_catalog::{
+    CatalogError, Cell, ColumnMeta, ColumnOrigin, ColumnType, RowRef, RowSink, Value,
+};
 use pgwire::api::Type;
 use pgwire::api::portal::Format;
-use pgwire::api::results::{FieldFormat, FieldInfo};
-use pgwire::messages::data::DataRow;
+use pgwire::messages::data::{FieldDescription, RowDescription};
+
+use crate::pg::codec::{self, Context, Kind, Mismatch, Scalar};
+use crate::pg::copy::CopyFramer;
 
 /// The PostgreSQL type of a hostgres column type (one OID table: `catalog::oid`).
 pub fn pg_type(ty: ColumnType) -> Type {
@@ -31,310 +34,406 @@ fn type_of_cell(cell: Cell<'_>) -> Type {
     }
 }
 
-/// The column types known before running: declared, else inferred, else `None`.
-pub fn known_types(columns: &[ColumnMeta], hints: &[Option<ColumnType>]) -> Vec<Option<Type>> {
-    columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            c.decl_type
-                .or_else(|| hints.get(i).copied().flatten())
-                .map(pg_type)
-        })
-        .collect()
+/// A result column as `RowDescription` describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultColumn {
+    pub name: String,
+    pub ty: Type,
+    pub origin: Option<ColumnOrigin>,
 }
 
-/// `RowDescription` fields for columns of the given types and formats.
-pub fn fields(names: &[String], types: &[Type], formats: &Format) -> Vec<FieldInfo> {
-    names
-        .iter()
-        .zip(types)
-        .enumerate()
-        .map(|(i, (name, ty))| {
-            FieldInfo::new(name.clone(), None, None, ty.clone(), formats.format_for(i))
-                .with_type_size(type_size(ty))
-        })
-        .collect()
-}
-
-/// `pg_type.typlen` of the types hostgres sends.
-fn type_size(ty: &Type) -> i16 {
-    match *ty {
-        Type::BOOL => 1,
-        Type::INT2 => 2,
-        Type::INT4 | Type::FLOAT4 | Type::OID => 4,
-        Type::INT8 | Type::FLOAT8 | Type::TIMESTAMP | Type::TIMESTAMPTZ => 8,
-        _ => -1,
+impl ResultColumn {
+    pub fn text(name: impl Into<String>) -> ResultColumn {
+        ResultColumn {
+            name: name.into(),
+            ty: Type::TEXT,
+            origin: None,
+        }
     }
 }
 
-/// Collects a statement's result as encoded `DataRow`s.
+/// Result columns known before running: declared type, else inferred, else text.
+pub fn describe_columns(columns: &[ColumnMeta], hints: &[Option<ColumnType>]) -> Vec<ResultColumn> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ResultColumn {
+            name: c.name.clone(),
+            ty: c
+                .decl_type
+                .or_else(|| hints.get(i).copied().flatten())
+                .map_or(Type::TEXT, pg_type),
+            origin: c.origin,
+        })
+        .collect()
+}
+
+/// The format code of column `i` (0 text, 1 binary).
+fn format_code(formats: &Format, i: usize) -> i16 {
+    match formats {
+        Format::UnifiedText => 0,
+        Format::UnifiedBinary => 1,
+        Format::Individual(codes) => codes.get(i).copied().unwrap_or(0),
+    }
+}
+
+/// `RowDescription` for `columns` sent in `formats`.
+pub fn row_description(columns: &[ResultColumn], formats: &Format) -> RowDescription {
+    RowDescription::new(
+        columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let (table, attnum) = c.origin.map_or((0, 0), |o| (o.table_oid as i32, o.attnum));
+                FieldDescription::new(
+                    c.name.clone(),
+                    table,
+                    attnum,
+                    c.ty.oid(),
+                    codec::type_size(&c.ty),
+                    -1,
+                    format_code(formats, i),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// How encoded rows are framed.
+enum Framing {
+    /// `DataRow` bodies, each column in its requested format.
+    DataRows(Format),
+    /// COPY data in one of its formats.
+    Copy(Box<CopyFramer>),
+    /// Values kept as they are, to encode later (a cursor's rows).
+    Values,
+}
+
+/// Whether column `i` of `formats` is binary.
+fn binary_flags(formats: &Format, columns: usize) -> Vec<bool> {
+    (0..columns).map(|i| format_code(formats, i) == 1).collect()
+}
+
+/// The printing context for columns of `kinds`: the session's time zone,
+/// looked up only when a column needs it.
+fn context_for(kinds: &[Kind], settings: Option<&Settings>) -> Context {
+    let zoned = kinds.iter().any(|k| match k {
+        Kind::Scalar(s) | Kind::Array { elem: s, .. } => *s == Scalar::TimestampTz,
+        Kind::Vector { .. } => false,
+    });
+    let zone_offset = match settings {
+        Some(settings) if zoned => settings
+            .get("TimeZone")
+            .ok()
+            .and_then(|z| codec::datetime::zone_offset(&z))
+            .unwrap_or(0),
+        _ => 0,
+    };
+    Context { zone_offset }
+}
+
+/// Appends a `DataRow` body: each cell with its length, in its column's format.
+fn encode_data_row<'a>(
+    buf: &mut BytesMut,
+    cells: impl Iterator<Item = Cell<'a>>,
+    kinds: &[Kind],
+    binary: &[bool],
+    cx: &Context,
+) -> Result<(), (usize, Mismatch)> {
+    for (i, cell) in cells.enumerate() {
+        if cell == Cell::Null {
+            buf.put_i32(-1);
+            continue;
+        }
+        let start = buf.len();
+        buf.put_i32(0);
+        codec::write(buf, kinds[i], cell, binary[i], cx).map_err(|m| (i, m))?;
+        let len = i32::try_from(buf.len() - start - 4).map_err(|_| {
+            (
+                i,
+                Mismatch {
+                    value: "a value over 2 GiB".to_owned(),
+                    type_name: "text",
+                    out_of_range: true,
+                },
+            )
+        })?;
+        buf[start..start + 4].copy_from_slice(&len.to_be_bytes());
+    }
+    Ok(())
+}
+
+/// The cell view of a value.
+fn cell_of(v: &Value) -> Cell<'_> {
+    match v {
+        Value::Null => Cell::Null,
+        Value::Int(i) => Cell::Int(*i),
+        Value::Real(f) => Cell::Real(*f),
+        Value::Text(t) => Cell::Text(t.as_bytes()),
+        Value::Blob(b) => Cell::Blob(b),
+    }
+}
+
+/// Encodes kept rows (see [`EncodingSink::values`]) as `DataRow` bodies in `formats`.
+pub fn encode_rows<'a>(
+    columns: &[ResultColumn],
+    rows: impl Iterator<Item = &'a [Value]>,
+    formats: &Format,
+    settings: Option<&Settings>,
+) -> Result<Vec<BytesMut>, CatalogError> {
+    let kinds: Vec<Kind> = columns.iter().map(|c| Kind::of(&c.ty)).collect();
+    let binary = binary_flags(formats, columns.len());
+    let cx = context_for(&kinds, settings);
+    let mut buf = BytesMut::new();
+    let mut out = Vec::new();
+    for row in rows {
+        encode_data_row(&mut buf, row.iter().map(cell_of), &kinds, &binary, &cx)
+            .map_err(|(i, m)| mismatch(columns, i, m))?;
+        out.push(buf.split());
+    }
+    Ok(out)
+}
+
+fn mismatch(columns: &[ResultColumn], column: usize, m: Mismatch) -> CatalogError {
+    let name = columns.get(column).map_or("?", |c| c.name.as_str());
+    if m.out_of_range {
+        CatalogError::Data(format!(
+            "value {} of column \"{name}\" is out of range for type {}",
+            m.value, m.type_name
+        ))
+    } else {
+        CatalogError::Data(format!(
+            "column \"{name}\" holds {}, which is not a valid {}; cast the column, e.g. CAST({name} AS TEXT)",
+            m.value, m.type_name
+        ))
+    }
+}
+
+/// Collects a statement's result as encoded rows: `DataRow` bodies, or the
+/// chunks of COPY data (a header first, a trailer last).
 pub struct EncodingSink {
     /// Types known before running; `None` entries are decided from the first row.
     known: Vec<Option<Type>>,
-    formats: Format,
-    names: Vec<String>,
-    types: Vec<Type>,
-    pub rows: Vec<DataRow>,
-    /// Bytes encoded so far, for result size limits.
+    framing: Framing,
+    settings: Option<Settings>,
+    cx: Context,
+    columns: Vec<ResultColumn>,
+    kinds: Vec<Kind>,
+    binary: Vec<bool>,
+    decided: bool,
+    /// One buffer all rows are encoded into, split off row by row.
+    buf: BytesMut,
+    pub rows: Vec<BytesMut>,
+    /// The rows of a sink made by [`EncodingSink::values`].
+    pub values: Vec<Vec<Value>>,
+    /// Bytes encoded so far.
     pub bytes: usize,
 }
 
 impl EncodingSink {
-    pub fn new(known: Vec<Option<Type>>, formats: Format) -> Self {
+    /// A sink for `DataRow`s; `settings` supply the time zone timestamps print in.
+    pub fn new(known: Vec<Option<Type>>, formats: Format, settings: Option<Settings>) -> Self {
+        EncodingSink::with_framing(known, Framing::DataRows(formats), settings)
+    }
+
+    /// A sink that keeps values unencoded, typed like a `DataRow` sink.
+    pub fn values(known: Vec<Option<Type>>, settings: Option<Settings>) -> Self {
+        EncodingSink::with_framing(known, Framing::Values, settings)
+    }
+
+    /// A sink for COPY data.
+    pub fn copy(framer: CopyFramer, known: Vec<Option<Type>>, settings: Option<Settings>) -> Self {
+        EncodingSink::with_framing(known, Framing::Copy(Box::new(framer)), settings)
+    }
+
+    fn with_framing(
+        known: Vec<Option<Type>>,
+        framing: Framing,
+        settings: Option<Settings>,
+    ) -> Self {
         EncodingSink {
             known,
-            formats,
-            names: Vec::new(),
-            types: Vec::new(),
+            framing,
+            settings,
+            cx: Context::default(),
+            columns: Vec::new(),
+            kinds: Vec::new(),
+            binary: Vec::new(),
+            decided: false,
+            buf: BytesMut::new(),
             rows: Vec::new(),
+            values: Vec::new(),
             bytes: 0,
         }
     }
 
-    /// The result's `RowDescription` fields (after the statement ran).
-    pub fn fields(&self) -> Arc<Vec<FieldInfo>> {
-        Arc::new(fields(&self.names, &self.types, &self.formats))
+    /// Forgets what a run that was abandoned had encoded.
+    pub fn reset(&mut self) {
+        self.columns.clear();
+        self.kinds.clear();
+        self.binary.clear();
+        self.decided = false;
+        self.buf.clear();
+        self.rows.clear();
+        self.values.clear();
+        self.bytes = 0;
     }
 
-    pub fn column_count(&self) -> usize {
-        self.names.len()
+    /// The result's columns (after the statement ran).
+    pub fn columns(&self) -> &[ResultColumn] {
+        &self.columns
+    }
+
+    /// Whether the COPY data is binary.
+    pub fn copy_is_binary(&self) -> bool {
+        matches!(&self.framing, Framing::Copy(f) if f.is_binary())
+    }
+
+    /// Decides every column's type (from the first row when nothing else
+    /// told), and prepares the encoders.
+    fn decide(&mut self, first: Option<&RowRef<'_>>) -> Result<(), CatalogError> {
+        self.decided = true;
+        for (i, c) in self.columns.iter_mut().enumerate() {
+            if self.known.get(i).is_none_or(Option::is_none)
+                && let Some(row) = first
+            {
+                c.ty = type_of_cell(row.get(i));
+            }
+        }
+        self.kinds = self.columns.iter().map(|c| Kind::of(&c.ty)).collect();
+        self.cx = context_for(&self.kinds, self.settings.as_ref());
+        match &mut self.framing {
+            Framing::Values => {}
+            Framing::DataRows(formats) => {
+                self.binary = binary_flags(formats, self.columns.len());
+            }
+            Framing::Copy(framer) => {
+                let names: Vec<String> = self.columns.iter().map(|c| c.name.clone()).collect();
+                framer.start(&names, &mut self.buf)?;
+                if !self.buf.is_empty() {
+                    self.rows.push(self.buf.split());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Finishes the result: decides types of an empty result and writes COPY's trailer.
+    pub fn finish(&mut self) -> Result<(), CatalogError> {
+        if !self.decided {
+            self.decide(None)?;
+        }
+        if let Framing::Copy(framer) = &self.framing {
+            framer.finish(&mut self.buf);
+            if !self.buf.is_empty() {
+                self.rows.push(self.buf.split());
+            }
+        }
+        Ok(())
+    }
+
+    fn mismatch(&self, column: usize, m: Mismatch) -> CatalogError {
+        mismatch(&self.columns, column, m)
     }
 }
 
 impl RowSink for EncodingSink {
     fn columns(&mut self, columns: &[ColumnMeta]) -> Result<(), CatalogError> {
-        self.names = columns.iter().map(|c| c.name.clone()).collect();
         self.known.resize(columns.len(), None);
-        for (i, c) in columns.iter().enumerate() {
-            if let Some(t) = c.decl_type {
-                self.known[i] = Some(pg_type(t));
-            }
-        }
-        self.types = self
-            .known
+        self.columns = columns
             .iter()
-            .map(|t| t.clone().unwrap_or(Type::TEXT))
+            .enumerate()
+            .map(|(i, c)| {
+                let declared = c.decl_type.map(pg_type);
+                if declared.is_some() {
+                    self.known[i] = declared.clone();
+                }
+                ResultColumn {
+                    name: c.name.clone(),
+                    ty: self.known[i].clone().unwrap_or(Type::TEXT),
+                    origin: c.origin,
+                }
+            })
             .collect();
+        if self.known.iter().all(Option::is_some) {
+            self.decide(None)?;
+        }
         Ok(())
     }
 
     fn row(&mut self, row: &RowRef<'_>) -> Result<(), CatalogError> {
-        if self.rows.is_empty() {
-            for i in 0..row.len() {
-                if self.known[i].is_none() {
-                    self.types[i] = type_of_cell(row.get(i));
-                    self.known[i] = Some(self.types[i].clone());
+        if !self.decided {
+            self.decide(Some(row))?;
+        }
+        let before = self.buf.len();
+        match &mut self.framing {
+            Framing::Values => {
+                self.values
+                    .push((0..row.len()).map(|i| row.get(i).to_value()).collect());
+                return Ok(());
+            }
+            Framing::DataRows(_) => {
+                let cells = (0..row.len()).map(|i| row.get(i));
+                if let Err((i, m)) =
+                    encode_data_row(&mut self.buf, cells, &self.kinds, &self.binary, &self.cx)
+                {
+                    self.buf.truncate(before);
+                    return Err(self.mismatch(i, m));
+                }
+            }
+            Framing::Copy(framer) => {
+                let cells = (0..row.len()).map(|i| row.get(i));
+                if let Err((i, m)) = framer.row(&mut self.buf, cells, &self.kinds, &self.cx) {
+                    self.buf.truncate(before);
+                    return Err(self.mismatch(i, m));
                 }
             }
         }
-        let mut data = BytesMut::with_capacity(16 * row.len());
-        for i in 0..row.len() {
-            encode_cell(
-                &mut data,
-                row.get(i),
-                &self.types[i],
-                self.formats.format_for(i),
-                &self.names[i],
-            )?;
-        }
-        self.bytes += data.len();
-        self.rows.push(DataRow::new(
-            data,
-            i16::try_from(row.len()).unwrap_or(i16::MAX),
-        ));
+        self.bytes += self.buf.len() - before;
+        self.rows.push(self.buf.split());
         Ok(())
     }
-}
-
-fn mismatch(column: &str, value: &str, ty: &Type) -> CatalogError {
-    CatalogError::Data(format!(
-        "column \"{column}\" holds {value}, which is not a valid {}; cast the column, e.g. CAST({column} AS TEXT)",
-        ty.name()
-    ))
-}
-
-/// Appends one field (length prefix and bytes) of `cell` as type `ty` in `format`.
-pub fn encode_cell(
-    buf: &mut BytesMut,
-    cell: Cell<'_>,
-    ty: &Type,
-    format: FieldFormat,
-    column: &str,
-) -> Result<(), CatalogError> {
-    if cell == Cell::Null {
-        buf.put_i32(-1);
-        return Ok(());
-    }
-    let start = buf.len();
-    buf.put_i32(0);
-    let binary = format == FieldFormat::Binary;
-    match *ty {
-        Type::INT2 | Type::INT4 | Type::INT8 | Type::OID => {
-            let v = as_int(cell).ok_or_else(|| mismatch(column, &describe(cell), ty))?;
-            let out_of_range = || {
-                CatalogError::Data(format!(
-                    "value {v} of column \"{column}\" is out of range for type {}",
-                    ty.name()
-                ))
-            };
-            match (
-                *ty == Type::INT2,
-                *ty == Type::INT4 || *ty == Type::OID,
-                binary,
-            ) {
-                (true, _, true) => buf.put_i16(i16::try_from(v).map_err(|_| out_of_range())?),
-                (_, true, true) if *ty == Type::OID => {
-                    buf.put_u32(u32::try_from(v).map_err(|_| out_of_range())?)
-                }
-                (_, true, true) => buf.put_i32(i32::try_from(v).map_err(|_| out_of_range())?),
-                (_, _, true) => buf.put_i64(v),
-                (_, _, false) => buf.put_slice(itoa::Buffer::new().format(v).as_bytes()),
-            }
-        }
-        Type::FLOAT4 | Type::FLOAT8 => {
-            let v = as_float(cell).ok_or_else(|| mismatch(column, &describe(cell), ty))?;
-            match (binary, *ty == Type::FLOAT4) {
-                (true, true) => buf.put_f32(v as f32),
-                (true, false) => buf.put_f64(v),
-                (false, _) => buf.put_slice(format_float(v).as_bytes()),
-            }
-        }
-        Type::BOOL => {
-            let v = as_int(cell).ok_or_else(|| mismatch(column, &describe(cell), ty))? != 0;
-            if binary {
-                buf.put_u8(u8::from(v));
-            } else {
-                buf.put_u8(if v { b't' } else { b'f' });
-            }
-        }
-        Type::BYTEA => match cell {
-            Cell::Blob(b) | Cell::Text(b) if binary => buf.put_slice(b),
-            Cell::Blob(b) | Cell::Text(b) => {
-                buf.put_slice(b"\\x");
-                for byte in b {
-                    buf.put_slice(format!("{byte:02x}").as_bytes());
-                }
-            }
-            other => buf.put_slice(describe(other).as_bytes()),
-        },
-        // Text and every other type travel as their text form, which is also
-        // the binary form of text-like types.
-        _ => match cell {
-            Cell::Text(t) => match std::str::from_utf8(t) {
-                Ok(s) => buf.put_slice(s.as_bytes()),
-                Err(_) => buf.put_slice(String::from_utf8_lossy(t).as_bytes()),
-            },
-            Cell::Int(i) => buf.put_slice(itoa::Buffer::new().format(i).as_bytes()),
-            Cell::Real(f) => buf.put_slice(format_float(f).as_bytes()),
-            Cell::Blob(b) => buf.put_slice(String::from_utf8_lossy(b).as_bytes()),
-            Cell::Null => {}
-        },
-    }
-    let len = i32::try_from(buf.len() - start - 4).map_err(|_| {
-        CatalogError::Limit(format!(
-            "a value of column \"{column}\" is larger than 2 GiB"
-        ))
-    })?;
-    buf[start..start + 4].copy_from_slice(&len.to_be_bytes());
-    Ok(())
-}
-
-fn describe(cell: Cell<'_>) -> String {
-    match cell {
-        Cell::Null => "NULL".to_owned(),
-        Cell::Int(i) => i.to_string(),
-        Cell::Real(f) => format_float(f),
-        Cell::Text(t) => format!("'{}'", String::from_utf8_lossy(t)),
-        Cell::Blob(_) => "a blob".to_owned(),
-    }
-}
-
-fn as_int(cell: Cell<'_>) -> Option<i64> {
-    match cell {
-        Cell::Int(i) => Some(i),
-        Cell::Real(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(f as i64),
-        Cell::Text(t) => std::str::from_utf8(t).ok()?.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn as_float(cell: Cell<'_>) -> Option<f64> {
-    match cell {
-        Cell::Int(i) => Some(i as f64),
-        Cell::Real(f) => Some(f),
-        Cell::Text(t) => std::str::from_utf8(t).ok()?.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A float as PostgreSQL prints it: shortest round-trip digits, exponent
-/// form for very large or small magnitudes, `Infinity` and `NaN` spelled out.
-pub fn format_float(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".to_owned();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
-    }
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-4..1e15).contains(&abs) {
-        let s = format!("{f:e}");
-        return match s.split_once('e') {
-            Some((m, e)) if !e.starts_with('-') => format!("{m}e+{e:0>2}"),
-            Some((m, e)) => format!("{m}e-{:0>2}", &e[1..]),
-            None => s,
-        };
-    }
-    format!("{f}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn enc(cell: Cell<'_>, ty: Type, format: FieldFormat) -> Result<Vec<u8>, CatalogError> {
-        let mut buf = BytesMut::new();
-        encode_cell(&mut buf, cell, &ty, format, "c")?;
-        Ok(buf.to_vec())
-    }
-
     #[test]
-    fn integers_in_text_and_binary() {
+    fn row_descriptions_carry_origins_sizes_and_formats() {
+        let columns = vec![
+            ResultColumn {
+                name: "pid".into(),
+                ty: Type::INT8,
+                origin: Some(ColumnOrigin {
+                    table_oid: 40_000,
+                    attnum: 1,
+                }),
+            },
+            ResultColumn::text("name"),
+        ];
+        let rd = row_description(&columns, &Format::Individual(vec![1, 0]));
+        let f = &rd.fields;
         assert_eq!(
-            enc(Cell::Int(42), Type::INT8, FieldFormat::Text).expect("ok"),
-            b"\0\0\0\x0242"
+            (
+                f[0].table_id,
+                f[0].column_id,
+                f[0].type_id,
+                f[0].type_size,
+                f[0].format_code
+            ),
+            (40_000, 1, 20, 8, 1)
         );
         assert_eq!(
-            enc(Cell::Int(-1), Type::INT4, FieldFormat::Binary).expect("ok"),
-            [0, 0, 0, 4, 255, 255, 255, 255]
+            (
+                f[1].table_id,
+                f[1].column_id,
+                f[1].type_id,
+                f[1].type_size,
+                f[1].format_code
+            ),
+            (0, 0, 25, -1, 0)
         );
-        assert!(enc(Cell::Int(1 << 40), Type::INT4, FieldFormat::Binary).is_err());
-        assert_eq!(
-            enc(Cell::Null, Type::INT4, FieldFormat::Binary).expect("ok"),
-            [255, 255, 255, 255]
-        );
-        assert_eq!(
-            enc(Cell::Text(b"7"), Type::INT8, FieldFormat::Text).expect("ok"),
-            b"\0\0\0\x017"
-        );
-        let err =
-            enc(Cell::Text(b"seven"), Type::INT8, FieldFormat::Text).expect_err("text in int");
-        assert!(err.to_string().contains("CAST(c AS TEXT)"), "{err}");
-    }
-
-    #[test]
-    fn floats_print_like_postgresql() {
-        assert_eq!(format_float(0.1), "0.1");
-        assert_eq!(format_float(1.0), "1");
-        assert_eq!(format_float(1e20), "1e+20");
-        assert_eq!(format_float(1.5e-7), "1.5e-07");
-        assert_eq!(format_float(f64::INFINITY), "Infinity");
-    }
-
-    #[test]
-    fn invalid_utf8_text_is_replaced_not_sent() {
-        let out = enc(Cell::Text(b"a\xffb"), Type::TEXT, FieldFormat::Text).expect("ok");
-        assert!(std::str::from_utf8(&out[4..]).is_ok());
+        assert_eq!(f[1].type_modifier, -1);
     }
 }

@@ -28,6 +28,10 @@ pub const INVALID_TEXT_REPRESENTATION: &str = "22P02";
 pub const INVALID_SQL_STATEMENT_NAME: &str = "26000";
 pub const UNDEFINED_PARAMETER: &str = "42704";
 pub const INVALID_SAVEPOINT: &str = "3B001";
+pub const INVALID_CURSOR_NAME: &str = "34000";
+pub const DUPLICATE_CURSOR: &str = "42P03";
+pub const DUPLICATE_PREPARED_STATEMENT: &str = "42P05";
+pub const OBJECT_NOT_IN_PREREQUISITE_STATE: &str = "55000";
 pub const CANT_CHANGE_RUNTIME_PARAM: &str = "55P02";
 pub const INTERNAL_ERROR: &str = "XX000";
 

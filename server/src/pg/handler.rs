@@ -1,53 +1,45 @@
-//! Simple and extended query handling: statements are split, translated,
-//! answered by the session (SET, BEGIN, ...) or run on the engine in a
-//! blocking thread, and their results encoded for the wire.
+//! The simple and extended query protocols on pgwire: each message is
+//! planned (`statement`), run (`execute`) and answered.
+//!
+//! Like PostgreSQL, nothing is flushed before `ReadyForQuery` (or a
+//! `Flush`): ParseComplete, BindComplete, descriptions, rows and
+//! CommandComplete are buffered, so a pipelined batch of extended messages
+//! costs one write. Statements and portals live in the connection's
+//! [`Wire`] state, not in pgwire's store.
 
 use std::fmt::Debug;
 use std::sync::Arc;
-use std::time::Instant;
 
 use async_trait::async_trait;
-use futures::{Sink, SinkExt, stream};
-use hostgres_catalog::translate::{SessionCommand, Statement, split_statements, translate};
-use hostgres_catalog::{CatalogError, Registry, Value};
-use pgwire::api::portal::{Format, Portal, PortalExecutionState};
+use futures::{Sink, SinkExt};
+use hostgres_catalog::Registry;
+use hostgres_catalog::translate::split_statements;
+use pgwire::api::portal::Format;
 use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
-use pgwire::api::results::{
-    DescribePortalResponse, DescribeStatementResponse, FieldInfo, QueryResponse, Response, Tag,
-};
-use pgwire::api::stmt::{QueryParser, StoredStatement};
-use pgwire::api::store::{Entry, PortalStore};
-use pgwire::api::{ClientInfo, ClientPortalStore, DEFAULT_NAME, PgWireConnectionState, Type};
+use pgwire::api::results::Response;
+use pgwire::api::stmt::NoopQueryParser;
+use pgwire::api::store::PortalStore;
+use pgwire::api::{ClientInfo, ClientPortalStore};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::PgWireBackendMessage;
-use pgwire::messages::data::RowDescription;
-use pgwire::messages::extendedquery::{Execute, PortalSuspended, Sync as PgSync};
-use pgwire::messages::response::{EmptyQueryResponse, NoticeResponse, ReadyForQuery};
+use pgwire::messages::data::ParameterDescription;
+use pgwire::messages::extendedquery::{
+    Bind, BindComplete, Close, CloseComplete, Describe, Execute, Parse, ParseComplete,
+    PortalSuspended, Sync as PgSync, TARGET_TYPE_BYTE_PORTAL, TARGET_TYPE_BYTE_STATEMENT,
+};
+use pgwire::messages::response::{EmptyQueryResponse, ReadyForQuery};
 use pgwire::messages::simplequery::Query;
-use pgwire::messages::startup::ParameterStatus;
 use tracing::Instrument;
 
-use crate::pg::compat::{self, Outcome};
-use crate::pg::encode::{EncodingSink, known_types};
-use crate::pg::error::{QUERY_CANCELED, SYNTAX_ERROR, catalog_error_info, error_info, pg_error};
+use crate::pg::error::{
+    DUPLICATE_CURSOR, DUPLICATE_PREPARED_STATEMENT, INVALID_CURSOR_NAME,
+    INVALID_SQL_STATEMENT_NAME, PROTOCOL_VIOLATION, catalog_error_info, error_info, pg_error,
+};
+use crate::pg::execute::{self, Context, Executed, Output, RowsTag};
 use crate::pg::params;
+use crate::pg::portal::{Portal, PortalState, Wire};
 use crate::pg::session::{Session, Txn};
-
-/// What `Parse` produced: a translated statement and its described shape.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub kind: PreparedKind,
-    /// Result column names and types (empty for statements without rows).
-    pub columns: Vec<(String, Type)>,
-    /// Parameter types, as inferred or as the client declared them.
-    pub params: Vec<Type>,
-}
-
-#[derive(Debug, Clone)]
-pub enum PreparedKind {
-    Query { sql: String },
-    Session(SessionCommand),
-}
+use crate::pg::statement::{Plan, Prepared, cached_plan, plan, plan_one, prepare};
 
 /// The session attached to a connection once it has authenticated.
 pub struct Attached {
@@ -62,286 +54,45 @@ pub fn session_of<C: ClientInfo + ?Sized>(client: &C) -> PgWireResult<Arc<Sessio
         .get::<Attached>()
         .map(|a| Arc::clone(&a.session))
         .ok_or_else(|| {
-            PgWireError::UserError(Box::new(error_info(
-                crate::pg::error::PROTOCOL_VIOLATION,
+            user_error(error_info(
+                PROTOCOL_VIOLATION,
                 "no session: the connection has not authenticated",
                 None,
-            )))
+            ))
         })
 }
 
-/// A statement's result, held until it is written to the client.
-struct Completed {
-    sink: EncodingSink,
-    rows: u64,
-    notices: Vec<String>,
+fn user_error(info: ErrorInfo) -> PgWireError {
+    PgWireError::UserError(Box::new(info))
 }
 
-/// Runs one engine statement with the session's timeout, mapping an
-/// interruption by the timeout to PostgreSQL's timeout message.
-async fn run_on_engine(
-    session: &Arc<Session>,
-    sql: String,
-    params: Vec<Value>,
-    sink: EncodingSink,
-) -> Result<Completed, ErrorInfo> {
-    let timeout = session.settings.statement_timeout();
-    let started = Instant::now();
-    tracing::debug!(sql = %truncate(&sql, 200), "run");
-    let work = session.with_engine(move |engine| {
-        let mut sink = sink;
-        let rows = engine.query(&sql, &params, &mut sink)?;
-        Ok(Completed {
-            sink,
-            rows,
-            notices: engine.take_notices(),
-        })
-    });
-    let result = if timeout.is_zero() {
-        work.await
-    } else {
-        tokio::pin!(work);
-        tokio::select! {
-            r = &mut work => r,
-            () = tokio::time::sleep(timeout) => {
-                session.interrupt();
-                match work.await {
-                    Err(CatalogError::Cancelled) => {
-                        return Err(error_info(
-                            QUERY_CANCELED,
-                            "canceling statement due to statement timeout",
-                            Some(format!("statement_timeout is {} ms; raise it with SET statement_timeout.", timeout.as_millis())),
-                        ));
-                    }
-                    other => other,
-                }
-            }
-        }
-    };
-    match &result {
-        Ok(c) => tracing::info!(
-            rows = c.rows,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "query done"
-        ),
-        Err(e) => {
-            tracing::info!(error = %e, elapsed_ms = started.elapsed().as_millis() as u64, "query failed")
-        }
+/// The format list of a `Bind` message's codes.
+fn format_of(codes: &[i16]) -> Format {
+    match codes {
+        [] => Format::UnifiedText,
+        [1] => Format::UnifiedBinary,
+        [_] => Format::UnifiedText,
+        many => Format::Individual(many.to_vec()),
     }
-    result.map_err(|e| catalog_error_info(&e))
-}
-
-fn row_description(fields: &[FieldInfo]) -> RowDescription {
-    RowDescription::new(fields.iter().map(Into::into).collect())
-}
-
-fn truncate(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
-}
-
-fn notice(message: String) -> PgWireBackendMessage {
-    PgWireBackendMessage::NoticeResponse(NoticeResponse::from(ErrorInfo::new(
-        "WARNING".to_owned(),
-        crate::pg::error::WARNING.to_owned(),
-        message,
-    )))
 }
 
 /// Serves simple and extended queries for every connection.
 pub struct QueryHandler {
     registry: Registry,
-    parser: Arc<Parser>,
+    parser: Arc<NoopQueryParser>,
 }
 
 impl QueryHandler {
     pub fn new(registry: Registry) -> Self {
         QueryHandler {
-            parser: Arc::new(Parser {
-                registry: registry.clone(),
-            }),
             registry,
-        }
-    }
-
-    /// Writes a session command's notices, reported parameters, rows and
-    /// `CommandComplete`; the extended protocol describes rows separately.
-    async fn send_outcome<C>(
-        client: &mut C,
-        session: &Arc<Session>,
-        outcome: Outcome,
-        with_description: bool,
-    ) -> PgWireResult<()>
-    where
-        C: Sink<PgWireBackendMessage> + Unpin + Send,
-        C::Error: Debug,
-        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
-    {
-        if let Some(on) = outcome.snapshot {
-            session
-                .with_engine(move |e| {
-                    e.set_snapshot(on);
-                    Ok(())
-                })
-                .await
-                .map_err(pg_error)?;
-        }
-        for n in outcome.notices {
-            client.feed(notice(n)).await?;
-        }
-        for (k, v) in outcome.reports {
-            client
-                .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
-                    k, v,
-                )))
-                .await?;
-        }
-        let mut tag = Tag::new(&outcome.tag);
-        if let Some((columns, rows)) = outcome.rows {
-            tag = tag.with_rows(rows.len());
-            let types = vec![Type::TEXT; columns.len()];
-            let fields = crate::pg::encode::fields(&columns, &types, &Format::UnifiedText);
-            if with_description {
-                client
-                    .feed(PgWireBackendMessage::RowDescription(row_description(
-                        &fields,
-                    )))
-                    .await?;
-            }
-            for row in rows {
-                let mut data = bytes::BytesMut::new();
-                for v in &row {
-                    crate::pg::encode::encode_cell(
-                        &mut data,
-                        hostgres_catalog::Cell::Text(v.as_bytes()),
-                        &Type::TEXT,
-                        pgwire::api::results::FieldFormat::Text,
-                        "",
-                    )
-                    .map_err(pg_error)?;
-                }
-                client
-                    .feed(PgWireBackendMessage::DataRow(
-                        pgwire::messages::data::DataRow::new(
-                            data,
-                            i16::try_from(row.len()).unwrap_or(i16::MAX),
-                        ),
-                    ))
-                    .await?;
-            }
-        }
-        client
-            .feed(PgWireBackendMessage::CommandComplete(tag.into()))
-            .await?;
-        Ok(())
-    }
-
-    /// Runs one statement of a simple query; the inner error is the
-    /// statement's failure, the outer one a broken connection.
-    async fn simple_statement<C>(
-        &self,
-        client: &mut C,
-        session: &Arc<Session>,
-        text: &str,
-    ) -> PgWireResult<Result<(), ErrorInfo>>
-    where
-        C: Sink<PgWireBackendMessage> + Unpin + Send,
-        C::Error: Debug,
-        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
-    {
-        let statement = match translate(text, &self.registry) {
-            Ok(s) => s,
-            Err(e) => return Ok(Err(catalog_error_info(&e))),
-        };
-        if session.txn() == Txn::Failed
-            && !matches!(&statement, Statement::Session(c) if compat::allowed_when_failed(c))
-        {
-            return Ok(Err(compat::failed_transaction_error()));
-        }
-        match statement {
-            Statement::Session(cmd) => match compat::run(session, cmd) {
-                Ok(outcome) => {
-                    Self::send_outcome(client, session, outcome, true).await?;
-                    Ok(Ok(()))
-                }
-                Err(info) => Ok(Err(info)),
-            },
-            Statement::Query(q) => {
-                let known = q
-                    .column_hints
-                    .iter()
-                    .map(|h| h.map(crate::pg::encode::pg_type))
-                    .collect();
-                let sink = EncodingSink::new(known, Format::UnifiedText);
-                let done = match run_on_engine(session, q.sql, Vec::new(), sink).await {
-                    Ok(done) => done,
-                    Err(info) => return Ok(Err(info)),
-                };
-                for n in done.notices {
-                    client.feed(notice(n)).await?;
-                }
-                if done.sink.column_count() > 0 {
-                    let fields = done.sink.fields();
-                    client
-                        .feed(PgWireBackendMessage::RowDescription(row_description(
-                            &fields,
-                        )))
-                        .await?;
-                }
-                for row in done.sink.rows {
-                    client.feed(PgWireBackendMessage::DataRow(row)).await?;
-                }
-                client
-                    .feed(PgWireBackendMessage::CommandComplete(
-                        Tag::new("SELECT").with_rows(done.rows as usize).into(),
-                    ))
-                    .await?;
-                Ok(Ok(()))
-            }
-        }
-    }
-
-    /// Runs a bound portal's statement; rows come back as a response for the portal to hold.
-    async fn execute_portal(
-        &self,
-        session: &Arc<Session>,
-        portal: &Portal<Arc<Prepared>>,
-    ) -> Result<Executed, ErrorInfo> {
-        let prepared = &portal.statement.statement;
-        if session.txn() == Txn::Failed
-            && !matches!(&prepared.kind, PreparedKind::Session(c) if compat::allowed_when_failed(c))
-        {
-            return Err(compat::failed_transaction_error());
-        }
-        match &prepared.kind {
-            PreparedKind::Session(cmd) => {
-                let outcome = compat::run(session, cmd.clone())?;
-                Ok(Executed::Session(outcome))
-            }
-            PreparedKind::Query { sql } => {
-                let values = params::decode_all(
-                    &portal.parameters,
-                    &portal.parameter_format,
-                    &prepared.params,
-                )?;
-                let known = prepared
-                    .columns
-                    .iter()
-                    .map(|(_, t)| Some(t.clone()))
-                    .collect();
-                let sink = EncodingSink::new(known, portal.result_column_format.clone());
-                let done = run_on_engine(session, sql.clone(), values, sink).await?;
-                Ok(Executed::Rows(done))
-            }
+            parser: Arc::new(NoopQueryParser::new()),
         }
     }
 }
 
-enum Executed {
-    Rows(Completed),
-    Session(Outcome),
+fn query_span(session: &Session) -> tracing::Span {
+    tracing::info_span!("query", session = session.id, user = %session.user)
 }
 
 #[async_trait]
@@ -353,12 +104,9 @@ impl SimpleQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
-            return Err(PgWireError::NotReadyForQuery);
-        }
-        let session = session_of(client)?;
-        client.set_state(PgWireConnectionState::QueryInProgress);
-        let span = tracing::info_span!("query", session = session.id, user = %session.user);
+        let wire = Wire::of(client)?;
+        let session = Arc::clone(&wire.session);
+        let span = query_span(&session);
         let statements = split_statements(&query.query);
         if statements.is_empty() {
             client
@@ -367,21 +115,38 @@ impl SimpleQueryHandler for QueryHandler {
                 ))
                 .await?;
         }
+        let cx = Context {
+            session: &session,
+            wire: &wire,
+            implicit_block: statements.len() > 1,
+            simple: true,
+        };
+        let mut failed = false;
         for text in statements {
-            let result = self
-                .simple_statement(client, &session, text)
-                .instrument(span.clone())
-                .await?;
-            if let Err(info) = result {
-                client
-                    .feed(PgWireBackendMessage::ErrorResponse(info.into()))
-                    .await?;
-                session.mark_failed();
-                break;
+            let result = async {
+                let plan = cached_plan(&wire, text, |t| plan(t, &self.registry))
+                    .map_err(|e| catalog_error_info(&e))?;
+                execute::execute(&cx, &plan, Vec::new(), Format::UnifiedText, None).await
+            }
+            .instrument(span.clone())
+            .await;
+            match result {
+                Ok(executed) => execute::feed_executed(client, executed, true).await?,
+                Err(info) => {
+                    client
+                        .feed(PgWireBackendMessage::ErrorResponse(info.into()))
+                        .await?;
+                    session.mark_failed();
+                    failed = true;
+                    break;
+                }
             }
         }
+        if session.txn() == Txn::Idle {
+            // The implicit transaction of the query string ends here.
+            wire.lock().end_transaction(!failed);
+        }
         let status = session.txn().status();
-        client.set_state(PgWireConnectionState::ReadyForQuery);
         client.set_transaction_status(status);
         client
             .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
@@ -403,165 +168,205 @@ impl SimpleQueryHandler for QueryHandler {
     }
 }
 
-/// Turns `Parse` messages into [`Prepared`] statements.
-pub struct Parser {
-    registry: Registry,
+/// The error for a statement name that is not prepared.
+fn no_statement(name: &str) -> PgWireError {
+    let message = if name.is_empty() {
+        "unnamed prepared statement does not exist".to_owned()
+    } else {
+        format!("prepared statement \"{name}\" does not exist")
+    };
+    user_error(error_info(INVALID_SQL_STATEMENT_NAME, message, None))
 }
 
-#[async_trait]
-impl QueryParser for Parser {
-    type Statement = Arc<Prepared>;
+fn no_portal(name: &str) -> PgWireError {
+    user_error(error_info(
+        INVALID_CURSOR_NAME,
+        format!("portal \"{name}\" does not exist"),
+        None,
+    ))
+}
 
-    async fn parse_sql<C>(
-        &self,
-        client: &C,
-        sql: &str,
-        types: &[Option<Type>],
-    ) -> PgWireResult<Option<Self::Statement>>
-    where
-        C: ClientInfo + Unpin + Send + Sync,
-    {
-        let session = session_of(client)?;
-        let statements = split_statements(sql);
-        let text = match statements.as_slice() {
-            [] => return Ok(None),
-            [one] => *one,
-            _ => {
-                return Err(PgWireError::UserError(Box::new(error_info(
-                    SYNTAX_ERROR,
-                    "cannot insert multiple commands into a prepared statement",
-                    None,
-                ))));
-            }
-        };
-        let prepared = match translate(text, &self.registry).map_err(pg_error)? {
-            Statement::Session(cmd) => {
-                let columns = match &cmd {
-                    SessionCommand::Show { name: Some(n) } => vec![(n.clone(), Type::TEXT)],
-                    SessionCommand::Show { name: None } => ["name", "setting", "description"]
-                        .iter()
-                        .map(|c| ((*c).to_owned(), Type::TEXT))
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                Prepared {
-                    kind: PreparedKind::Session(cmd),
-                    columns,
-                    params: Vec::new(),
-                }
-            }
-            Statement::Query(q) => {
-                let sql = q.sql.clone();
-                let described = session
-                    .with_engine(move |e| e.describe(&sql))
-                    .await
-                    .map_err(pg_error)?;
-                let known = known_types(&described.columns, &q.column_hints);
-                let columns = described
-                    .columns
-                    .iter()
-                    .zip(known)
-                    .map(|(c, t)| (c.name.clone(), t.unwrap_or(Type::TEXT)))
-                    .collect();
-                let params = (0..described.param_count)
-                    .map(|i| {
-                        types
-                            .get(i)
-                            .cloned()
-                            .flatten()
-                            .filter(|t| *t != Type::UNKNOWN)
-                            .or_else(|| {
-                                q.param_types
-                                    .get(i)
-                                    .copied()
-                                    .flatten()
-                                    .map(crate::pg::encode::pg_type)
-                            })
-                            .unwrap_or(Type::TEXT)
-                    })
-                    .collect();
-                Prepared {
-                    kind: PreparedKind::Query { sql: q.sql },
-                    columns,
-                    params,
-                }
-            }
-        };
-        Ok(Some(Arc::new(prepared)))
+/// Feeds the `RowDescription` of a FETCH's cursor (in the portal's
+/// `formats`, text for a statement), or `NoData`.
+async fn describe_fetch<C>(
+    client: &mut C,
+    wire: &Wire,
+    plan: &Plan,
+    formats: &Format,
+) -> PgWireResult<bool>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    let Plan::Fetch(f) = plan else {
+        return Ok(false);
+    };
+    let description = if f.move_only {
+        None
+    } else {
+        wire.lock()
+            .cursors
+            .get(&f.name)
+            .map(|c| crate::pg::encode::row_description(&c.columns, formats))
+    };
+    match description {
+        Some(d) => client.feed(PgWireBackendMessage::RowDescription(d)).await?,
+        None => execute::feed_no_data(client).await?,
     }
-
-    fn get_parameter_types(&self, stmt: &Self::Statement) -> PgWireResult<Vec<Type>> {
-        Ok(stmt.params.clone())
-    }
-
-    fn get_result_schema(
-        &self,
-        stmt: &Self::Statement,
-        column_format: Option<&Format>,
-    ) -> PgWireResult<Vec<FieldInfo>> {
-        let (names, types): (Vec<String>, Vec<Type>) = stmt.columns.iter().cloned().unzip();
-        let format = column_format.cloned().unwrap_or_default();
-        if let Format::Individual(codes) = &format
-            && codes.len() != names.len()
-        {
-            return Err(PgWireError::UserError(Box::new(error_info(
-                crate::pg::error::PROTOCOL_VIOLATION,
-                format!(
-                    "bind message has {} result formats but query has {} columns",
-                    codes.len(),
-                    names.len()
-                ),
-                None,
-            ))));
-        }
-        Ok(crate::pg::encode::fields(&names, &types, &format))
-    }
+    Ok(true)
 }
 
 #[async_trait]
 impl ExtendedQueryHandler for QueryHandler {
-    type Statement = Arc<Prepared>;
-    type QueryParser = Parser;
+    type Statement = String;
+    type QueryParser = NoopQueryParser;
 
     fn query_parser(&self) -> Arc<Self::QueryParser> {
         Arc::clone(&self.parser)
     }
 
-    async fn do_describe_statement<C>(
-        &self,
-        _client: &mut C,
-        target: &StoredStatement<Self::Statement>,
-    ) -> PgWireResult<DescribeStatementResponse>
+    async fn on_parse<C>(&self, client: &mut C, message: Parse) -> PgWireResult<()>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore<Statement = Self::Statement>,
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let prepared = &target.statement;
-        let fields = self.parser.get_result_schema(prepared, None)?;
-        Ok(DescribeStatementResponse::new(
-            prepared.params.clone(),
-            fields,
-        ))
+        let wire = Wire::of(client)?;
+        let session = Arc::clone(&wire.session);
+        let name = message.name.unwrap_or_default();
+        let plan = cached_plan(&wire, &message.query, |t| plan_one(t, &self.registry))
+            .map_err(pg_error)?;
+        if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
+            return Err(user_error(crate::pg::compat::failed_transaction_error()));
+        }
+        if !name.is_empty() && wire.lock().statements.contains_key(&name) {
+            return Err(user_error(error_info(
+                DUPLICATE_PREPARED_STATEMENT,
+                format!("prepared statement \"{name}\" already exists"),
+                None,
+            )));
+        }
+        let prepared = prepare(&session, plan, &message.type_oids)
+            .instrument(query_span(&session))
+            .await
+            .map_err(pg_error)?;
+        wire.lock().statements.insert(name, Arc::new(prepared));
+        client
+            .feed(PgWireBackendMessage::ParseComplete(ParseComplete::new()))
+            .await?;
+        Ok(())
     }
 
-    async fn do_describe_portal<C>(
-        &self,
-        _client: &mut C,
-        target: &Portal<Self::Statement>,
-    ) -> PgWireResult<DescribePortalResponse>
+    async fn on_bind<C>(&self, client: &mut C, message: Bind) -> PgWireResult<()>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore<Statement = Self::Statement>,
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let fields = self.parser.get_result_schema(
-            &target.statement.statement,
-            Some(&target.result_column_format),
-        )?;
-        Ok(DescribePortalResponse::new(fields))
+        let wire = Wire::of(client)?;
+        let session = Arc::clone(&wire.session);
+        let statement_name = message.statement_name.unwrap_or_default();
+        let portal_name = message.portal_name.unwrap_or_default();
+        let statement = wire
+            .lock()
+            .statements
+            .get(&statement_name)
+            .cloned()
+            .ok_or_else(|| no_statement(&statement_name))?;
+        if session.txn() == Txn::Failed && !statement.plan.allowed_when_failed() {
+            return Err(user_error(crate::pg::compat::failed_transaction_error()));
+        }
+        let values = params::decode_all(
+            &message.parameters,
+            &format_of(&message.parameter_format_codes),
+            &statement.params,
+        )
+        .map_err(user_error)?;
+        let formats = format_of(&message.result_column_format_codes);
+        let codes = message.result_column_format_codes.len();
+        if let Some(columns) = &statement.columns
+            && codes > 1
+            && codes != columns.len()
+        {
+            return Err(user_error(error_info(
+                PROTOCOL_VIOLATION,
+                format!(
+                    "bind message has {codes} result formats but query has {} columns",
+                    columns.len()
+                ),
+                None,
+            )));
+        }
+        {
+            let mut state = wire.lock();
+            if !portal_name.is_empty() && state.portals.contains_key(&portal_name) {
+                return Err(user_error(error_info(
+                    DUPLICATE_CURSOR,
+                    format!("portal \"{portal_name}\" already exists"),
+                    None,
+                )));
+            }
+            state.portals.insert(
+                portal_name,
+                Portal {
+                    statement,
+                    params: values,
+                    formats,
+                    state: PortalState::Ready,
+                },
+            );
+        }
+        client
+            .feed(PgWireBackendMessage::BindComplete(BindComplete::new()))
+            .await?;
+        Ok(())
+    }
+
+    async fn on_describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let wire = Wire::of(client)?;
+        let name = message.name.unwrap_or_default();
+        let (statement, formats): (Arc<Prepared>, Option<Format>) = match message.target_type {
+            TARGET_TYPE_BYTE_STATEMENT => {
+                let s = wire.lock().statements.get(&name).cloned();
+                (s.ok_or_else(|| no_statement(&name))?, None)
+            }
+            TARGET_TYPE_BYTE_PORTAL => {
+                let state = wire.lock();
+                let p = state.portals.get(&name).ok_or_else(|| no_portal(&name))?;
+                (Arc::clone(&p.statement), Some(p.formats.clone()))
+            }
+            other => {
+                return Err(user_error(error_info(
+                    PROTOCOL_VIOLATION,
+                    format!("invalid DESCRIBE message subtype {other}"),
+                    None,
+                )));
+            }
+        };
+        if formats.is_none() {
+            client
+                .feed(PgWireBackendMessage::ParameterDescription(
+                    ParameterDescription::new(statement.params.iter().map(|t| t.oid()).collect()),
+                ))
+                .await?;
+        }
+        let formats = formats.unwrap_or_default();
+        if describe_fetch(client, &wire, &statement.plan, &formats).await? {
+            return Ok(());
+        }
+        match statement.description(&formats) {
+            Some(d) => client.feed(PgWireBackendMessage::RowDescription(d)).await?,
+            None => execute::feed_no_data(client).await?,
+        }
+        Ok(())
     }
 
     async fn on_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
@@ -571,74 +376,66 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        if !matches!(client.state(), PgWireConnectionState::ReadyForQuery) {
-            return Err(PgWireError::NotReadyForQuery);
-        }
-        let portal_name = message.name.as_deref().unwrap_or(DEFAULT_NAME);
+        let wire = Wire::of(client)?;
+        let session = Arc::clone(&wire.session);
+        let name = message.name.unwrap_or_default();
         let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
-        let portal = match client.portal_store().get_portal(portal_name) {
-            Some(Entry::Value(p)) => p,
-            Some(Entry::Empty) => {
-                client
-                    .feed(PgWireBackendMessage::EmptyQueryResponse(
-                        EmptyQueryResponse::new(),
-                    ))
-                    .await?;
-                return Ok(());
+        let (statement, params, formats) = match take_portal_work(&wire, &name, max_rows)? {
+            PortalWork::Batch {
+                width,
+                batch,
+                more,
+                tag,
+            } => return send_batch(client, width, batch, more, tag).await,
+            PortalWork::Finished => {
+                return execute::feed_complete(client, RowsTag::Select.tag(0)).await;
             }
-            None => return Err(PgWireError::PortalNotFound(portal_name.to_owned())),
+            PortalWork::Run {
+                statement,
+                params,
+                formats,
+            } => (statement, params, formats),
         };
-        let session = session_of(client)?;
-        let initial = matches!(*portal.state().lock().await, PortalExecutionState::Initial);
-        if initial {
-            client.set_state(PgWireConnectionState::QueryInProgress);
-            let span = tracing::info_span!("query", session = session.id, user = %session.user);
-            let executed = self
-                .execute_portal(&session, &portal)
-                .instrument(span)
-                .await;
-            client.set_state(PgWireConnectionState::ReadyForQuery);
-            match executed {
-                Err(info) => return Err(PgWireError::UserError(Box::new(info))),
-                Ok(Executed::Session(outcome)) => {
-                    Self::send_outcome(client, &session, outcome, false).await?;
-                    client.set_transaction_status(session.txn().status());
-                    *portal.state().lock().await = PortalExecutionState::Finished;
-                    return Ok(());
+        let cx = Context {
+            session: &session,
+            wire: &wire,
+            implicit_block: false,
+            simple: false,
+        };
+        let executed = execute::execute(
+            &cx,
+            &statement.plan,
+            params,
+            formats,
+            statement.columns.as_deref(),
+        )
+        .instrument(query_span(&session))
+        .await
+        .map_err(user_error)?;
+        match executed {
+            Executed {
+                output: Output::Rows {
+                    columns, rows, tag, ..
+                },
+                notices,
+            } if max_rows > 0 && rows.len() > max_rows => {
+                for n in notices {
+                    client.feed(execute::notice(n)).await?;
                 }
-                Ok(Executed::Rows(done)) => {
-                    for n in done.notices {
-                        client.feed(notice(n)).await?;
-                    }
-                    let fields = done.sink.fields();
-                    let rows = stream::iter(done.sink.rows.into_iter().map(Ok));
-                    portal.start(QueryResponse::new(fields, rows)).await;
+                let mut rows = rows.into_iter();
+                let batch: Vec<_> = rows.by_ref().take(max_rows).collect();
+                let width = columns.len();
+                if let Some(portal) = wire.lock().portals.get_mut(&name) {
+                    portal.state = PortalState::Suspended { columns, rows, tag };
                 }
+                send_batch(client, width, batch, true, tag).await
+            }
+            executed => {
+                execute::feed_executed(client, executed, false).await?;
+                client.set_transaction_status(session.txn().status());
+                Ok(())
             }
         }
-        let fetched = portal.fetch(max_rows).await?;
-        let mut response = fetched.response;
-        let mut count = 0usize;
-        {
-            use futures::StreamExt;
-            let rows = response.data_rows();
-            while let Some(row) = rows.next().await {
-                client.feed(PgWireBackendMessage::DataRow(row?)).await?;
-                count += 1;
-            }
-        }
-        if fetched.suspended {
-            client
-                .feed(PgWireBackendMessage::PortalSuspended(PortalSuspended::new()))
-                .await?;
-        } else {
-            client
-                .feed(PgWireBackendMessage::CommandComplete(
-                    Tag::new("SELECT").with_rows(count).into(),
-                ))
-                .await?;
-        }
-        Ok(())
     }
 
     async fn on_sync<C>(&self, client: &mut C, _message: PgSync) -> PgWireResult<()>
@@ -648,9 +445,14 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        client.portal_store().rm_portal(DEFAULT_NAME);
-        let status = match session_of(client) {
-            Ok(s) => s.txn().status(),
+        let status = match Wire::of(client) {
+            Ok(wire) => {
+                if wire.session.txn() == Txn::Idle {
+                    // The implicit transaction ends at Sync, and its portals with it.
+                    wire.lock().end_transaction(true);
+                }
+                wire.session.txn().status()
+            }
             Err(_) => client.transaction_status(),
         };
         client.set_transaction_status(status);
@@ -662,10 +464,43 @@ impl ExtendedQueryHandler for QueryHandler {
         Ok(())
     }
 
+    async fn on_close<C>(&self, client: &mut C, message: Close) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let name = message.name.unwrap_or_default();
+        {
+            let wire = Wire::of(client)?;
+            let mut state = wire.lock();
+            match message.target_type {
+                TARGET_TYPE_BYTE_STATEMENT => {
+                    state.statements.remove(&name);
+                }
+                TARGET_TYPE_BYTE_PORTAL => {
+                    state.portals.remove(&name);
+                }
+                other => {
+                    return Err(user_error(error_info(
+                        PROTOCOL_VIOLATION,
+                        format!("invalid CLOSE message subtype {other}"),
+                        None,
+                    )));
+                }
+            }
+        }
+        client
+            .feed(PgWireBackendMessage::CloseComplete(CloseComplete::new()))
+            .await?;
+        Ok(())
+    }
+
     async fn do_query<C>(
         &self,
         _client: &mut C,
-        _portal: &Portal<Self::Statement>,
+        _portal: &pgwire::api::portal::Portal<Self::Statement>,
         _max_rows: usize,
     ) -> PgWireResult<Response>
     where
@@ -677,4 +512,91 @@ impl ExtendedQueryHandler for QueryHandler {
         // `on_execute` is overridden and never calls this.
         Ok(Response::EmptyQuery)
     }
+}
+
+/// What an `Execute` has to do with its portal.
+enum PortalWork {
+    /// Send the next rows of a suspended portal.
+    Batch {
+        width: usize,
+        batch: Vec<bytes::BytesMut>,
+        more: bool,
+        tag: RowsTag,
+    },
+    /// The portal's rows were all sent.
+    Finished,
+    /// Run the portal's statement.
+    Run {
+        statement: Arc<Prepared>,
+        params: Vec<hostgres_catalog::Value>,
+        formats: Format,
+    },
+}
+
+/// Looks up a portal and takes what its execution needs.
+fn take_portal_work(wire: &Wire, name: &str, max_rows: usize) -> PgWireResult<PortalWork> {
+    let mut state = wire.lock();
+    let portal = state.portals.get_mut(name).ok_or_else(|| no_portal(name))?;
+    match std::mem::take(&mut portal.state) {
+        PortalState::Suspended {
+            columns,
+            mut rows,
+            tag,
+        } => {
+            let take = if max_rows == 0 { usize::MAX } else { max_rows };
+            let batch: Vec<_> = rows.by_ref().take(take).collect();
+            let more = rows.len() > 0;
+            let width = columns.len();
+            portal.state = if more {
+                PortalState::Suspended { columns, rows, tag }
+            } else {
+                PortalState::Done
+            };
+            Ok(PortalWork::Batch {
+                width,
+                batch,
+                more,
+                tag,
+            })
+        }
+        PortalState::Done if portal.statement.plan.query().is_some() => {
+            portal.state = PortalState::Done;
+            Ok(PortalWork::Finished)
+        }
+        PortalState::Ready | PortalState::Done => {
+            portal.state = PortalState::Done;
+            Ok(PortalWork::Run {
+                statement: Arc::clone(&portal.statement),
+                params: std::mem::take(&mut portal.params),
+                formats: portal.formats.clone(),
+            })
+        }
+    }
+}
+
+/// Feeds a batch of a portal's rows, then `PortalSuspended` when rows remain
+/// or `CommandComplete` when they are all sent.
+async fn send_batch<C>(
+    client: &mut C,
+    width: usize,
+    batch: Vec<bytes::BytesMut>,
+    more: bool,
+    tag: RowsTag,
+) -> PgWireResult<()>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    let count = batch.len();
+    for row in batch {
+        execute::feed_row(client, width, row).await?;
+    }
+    if more {
+        client
+            .feed(PgWireBackendMessage::PortalSuspended(PortalSuspended::new()))
+            .await?;
+    } else {
+        execute::feed_complete(client, tag.tag(count)).await?;
+    }
+    Ok(())
 }

@@ -2,19 +2,30 @@
 //!
 //! Layout:
 //! - `startup`: authentication and session creation.
-//! - `handler`: simple and extended queries.
+//! - `handler`: the simple and extended protocols on pgwire.
+//! - `statement`: planning a statement, and its prepared form.
+//! - `execute`: running a statement and writing its result.
+//! - `portal`: a connection's prepared statements, portals and cursors.
+//! - `cursor`: DECLARE/FETCH/MOVE/CLOSE.
+//! - `copy`: COPY ... TO STDOUT in text, CSV and binary.
 //! - `compat`: statements the session answers itself (SET, SHOW, BEGIN...).
 //! - `session`: per-connection state and the registry of sessions.
-//! - `encode`, `params`: values to and from the wire.
+//! - `encode`, `codec`, `params`: values to and from the wire.
 //! - `error`: every SQLSTATE.
 
+pub mod codec;
 pub mod compat;
+pub mod copy;
+pub mod cursor;
 pub mod encode;
 pub mod error;
+pub mod execute;
 pub mod handler;
 pub mod params;
+pub mod portal;
 pub mod session;
 pub mod startup;
+pub mod statement;
 
 use std::sync::Arc;
 

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use hostgres_catalog::settings::Settings;
-use hostgres_catalog::{CatalogError, Engine, Interrupter};
+use hostgres_catalog::{CatalogError, Described, Engine, Interrupter};
 use pgwire::messages::response::TransactionStatus;
 use pgwire::messages::startup::SecretKey;
 
@@ -110,6 +110,23 @@ impl Session {
     /// Stops the running statement, if any.
     pub fn interrupt(&self) {
         self.interrupter.interrupt();
+    }
+
+    /// Describes a statement's parameters and columns. Preparing reads no
+    /// table, so it runs here unless the engine is busy.
+    pub async fn describe(&self, sql: &str) -> Result<Described, CatalogError> {
+        if let Ok(engine) = self.engine.try_lock() {
+            return engine.describe(sql);
+        }
+        let sql = sql.to_owned();
+        self.with_engine(move |e| e.describe(&sql)).await
+    }
+
+    /// Runs `f` on the engine here, on the caller's thread, if the engine is
+    /// free; only for work that cannot stall (`Engine::query_inline`).
+    pub fn try_inline<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> Option<T> {
+        let mut engine = self.engine.try_lock().ok()?;
+        Some(f(&mut engine))
     }
 
     /// Runs `f` on the engine in a blocking thread, so a slow table never stalls

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# pgbench `SELECT 1;` against hostgres and against a PostgreSQL 15 started on the
+# same machine in the same run, in the three query modes (simple, extended,
+# prepared). Prints each server's tps and the hostgres/PostgreSQL ratio per mode;
+# the target is a ratio of at least 1.0 in every mode.
+#
+#   benches/pgbench.sh                 # 10 s per run, -c 4 -j 2
+#   DURATION=30 CLIENTS=8 THREADS=4 benches/pgbench.sh
+#   SERVER_BIN=/path/to/hostgres benches/pgbench.sh   # skip the release build
+#
+# Needs pgbench, and PostgreSQL 15's initdb/pg_ctl (Debian: postgresql-15; found
+# through PG_BINDIR or /usr/lib/postgresql/15/bin). As root, PostgreSQL runs as
+# the `postgres` user. Both servers listen on 127.0.0.1 and are stopped on exit.
+set -euo pipefail
+
+DURATION=${DURATION:-10}
+CLIENTS=${CLIENTS:-4}
+THREADS=${THREADS:-2}
+MODES=${MODES:-"simple extended prepared"}
+PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/15/bin}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+
+for tool in pgbench "$PG_BINDIR/initdb" "$PG_BINDIR/pg_ctl"; do
+    command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
+done
+
+if [[ -z ${SERVER_BIN:-} ]]; then
+    (cd "$REPO" && cargo build --release --quiet -p hostgres-server)
+    SERVER_BIN=${CARGO_TARGET_DIR:-$REPO/target}/release/hostgres
+fi
+
+WORK=$(mktemp -d /tmp/hostgres-pgbench.XXXXXX)
+chmod 755 "$WORK"
+HOSTGRES_PID=
+
+cleanup() {
+    if [[ -n $HOSTGRES_PID ]]; then
+        kill "$HOSTGRES_PID" 2>/dev/null || true
+        wait "$HOSTGRES_PID" 2>/dev/null || true
+    fi
+    if [[ -f $WORK/pg/postmaster.pid ]]; then
+        as_pg "$PG_BINDIR/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Runs a command as the PostgreSQL owner: `postgres` when we are root.
+as_pg() {
+    if [[ $(id -u) -eq 0 ]]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# A TCP port nobody listens on.
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+}
+
+# Waits until a server accepts connections on 127.0.0.1:$1.
+wait_ready() {
+    for _ in $(seq 1 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "no server on port $1" >&2
+    cat "$WORK"/*.log >&2 2>/dev/null
+    return 1
+}
+
+# PostgreSQL 15, initialised in the work directory, trust authentication.
+mkdir "$WORK/pg" "$WORK/sock"
+[[ $(id -u) -eq 0 ]] && chown postgres "$WORK/pg" "$WORK/sock"
+as_pg "$PG_BINDIR/initdb" -D "$WORK/pg" -U postgres -A trust --no-sync >/dev/null
+PG_PORT=$(free_port)
+as_pg "$PG_BINDIR/pg_ctl" -D "$WORK/pg" -w -l "$WORK/sock/pg.log" \
+    -o "-p $PG_PORT -k $WORK/sock -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+
+# hostgres, release build, a fresh state directory.
+HG_PORT=$(free_port)
+HOSTGRES_PASSWORD=bench HOSTGRES_LOG=warn "$SERVER_BIN" serve \
+    --listen "127.0.0.1:$HG_PORT" --state-dir "$WORK/hostgres" >/dev/null 2>"$WORK/hostgres.log" &
+HOSTGRES_PID=$!
+wait_ready "$HG_PORT"
+
+echo "SELECT 1;" >"$WORK/select1.sql"
+
+# Runs pgbench and prints its tps (excluding connection time).
+tps() {
+    local port=$1 user=$2 mode=$3
+    PGPASSWORD=bench pgbench -h 127.0.0.1 -p "$port" -U "$user" -n \
+        -c "$CLIENTS" -j "$THREADS" -T "$DURATION" -M "$mode" -f "$WORK/select1.sql" \
+        "$([[ $user == postgres ]] && echo postgres || echo hostgres)" 2>&1 |
+        awk '/^tps = / { print $3 }'
+}
+
+echo "pgbench -c $CLIENTS -j $THREADS -T $DURATION -f select1.sql  ($(nproc) CPUs)"
+printf '%-10s %12s %12s %8s\n' mode hostgres postgresql ratio
+for mode in $MODES; do
+    pg=$(tps "$PG_PORT" postgres "$mode")
+    hg=$(tps "$HG_PORT" hostgres "$mode")
+    if [[ -z $pg || -z $hg ]]; then
+        echo "$mode: pgbench failed" >&2
+        exit 1
+    fi
+    awk -v m="$mode" -v h="$hg" -v p="$pg" 'BEGIN { printf "%-10s %12.0f %12.0f %8.2f\n", m, h, p, h / p }'
+done

@@ -1,0 +1,550 @@
+//! Running a planned statement, for both protocols, and writing its result.
+//!
+//! Engine work runs in a blocking thread under the session's
+//! `statement_timeout`; cursors, COPY and session commands are answered
+//! here. Results are fed to the connection's buffer, never flushed: the
+//! connection flushes at `ReadyForQuery` (or on `Flush`), as PostgreSQL does.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::BytesMut;
+use futures::{Sink, SinkExt};
+use hostgres_catalog::translate::SessionCommand;
+use hostgres_catalog::{CatalogError, Value};
+use pgwire::api::Type;
+use pgwire::api::portal::Format;
+use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
+use pgwire::messages::PgWireBackendMessage;
+use pgwire::messages::copy::{CopyData, CopyDone, CopyOutResponse};
+use pgwire::messages::data::{DataRow, NoData};
+use pgwire::messages::response::{CommandComplete, EmptyQueryResponse, NoticeResponse};
+use pgwire::messages::startup::ParameterStatus;
+
+use crate::pg::compat::{self, Outcome};
+use crate::pg::copy::CopyFramer;
+use crate::pg::cursor::Cursor;
+use crate::pg::encode::{EncodingSink, ResultColumn, encode_rows, row_description};
+use crate::pg::error::{
+    INVALID_SQL_STATEMENT_NAME, NO_ACTIVE_TRANSACTION, QUERY_CANCELED, catalog_error_info,
+    error_info,
+};
+use crate::pg::portal::Wire;
+use crate::pg::session::{Session, Txn};
+use crate::pg::statement::{Plan, QueryPlan};
+
+/// The kind of rows a result holds, for its `CommandComplete` tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsTag {
+    Select,
+    Fetch,
+    Show,
+}
+
+impl RowsTag {
+    pub fn tag(self, rows: usize) -> String {
+        match self {
+            RowsTag::Select => format!("SELECT {rows}"),
+            RowsTag::Fetch => format!("FETCH {rows}"),
+            RowsTag::Show => "SHOW".to_owned(),
+        }
+    }
+}
+
+/// What a statement produced.
+#[derive(Debug)]
+pub enum Output {
+    /// An empty statement.
+    Empty,
+    Rows {
+        columns: Vec<ResultColumn>,
+        formats: Format,
+        rows: Vec<BytesMut>,
+        tag: RowsTag,
+    },
+    Command {
+        tag: String,
+        /// Changed parameters to report with `ParameterStatus`.
+        reports: Vec<(String, String)>,
+    },
+    Copy {
+        binary: bool,
+        columns: usize,
+        /// The data, a chunk per row (and header and trailer).
+        chunks: Vec<BytesMut>,
+        rows: u64,
+    },
+}
+
+/// A result and the warnings that go before it.
+#[derive(Debug)]
+pub struct Executed {
+    pub output: Output,
+    pub notices: Vec<String>,
+}
+
+impl Executed {
+    fn of(output: Output) -> Executed {
+        Executed {
+            output,
+            notices: Vec::new(),
+        }
+    }
+}
+
+/// A statement's engine run: its encoded rows and warnings.
+struct Completed {
+    sink: EncodingSink,
+    rows: u64,
+    notices: Vec<String>,
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Runs one engine statement with the session's timeout, mapping an
+/// interruption by the timeout to PostgreSQL's timeout message.
+async fn run_on_engine(
+    session: &Arc<Session>,
+    sql: String,
+    params: Vec<Value>,
+    sink: EncodingSink,
+) -> Result<Completed, ErrorInfo> {
+    let started = Instant::now();
+    tracing::debug!(sql = %truncate(&sql, 200), "run");
+    // A statement that reads no table finishes in microseconds: run it here
+    // rather than pay two thread switches for a blocking thread.
+    let mut sink = sink;
+    let inline = session.try_inline(|engine| {
+        engine
+            .query_inline(&sql, &params, &mut sink)
+            .map(|done| done.map(|rows| (rows, engine.take_notices())))
+    });
+    match inline {
+        Some(Ok(Some((rows, notices)))) => {
+            sink.finish().map_err(|e| catalog_error_info(&e))?;
+            tracing::debug!(
+                rows,
+                elapsed_us = started.elapsed().as_micros() as u64,
+                "query done"
+            );
+            return Ok(Completed {
+                sink,
+                rows,
+                notices,
+            });
+        }
+        Some(Err(e)) => {
+            tracing::info!(error = %e, "query failed");
+            return Err(catalog_error_info(&e));
+        }
+        Some(Ok(None)) | None => sink.reset(),
+    }
+    let timeout = session.settings.statement_timeout();
+    let work = session.with_engine(move |engine| {
+        let mut sink = sink;
+        let rows = engine.query(&sql, &params, &mut sink)?;
+        sink.finish()?;
+        Ok(Completed {
+            sink,
+            rows,
+            notices: engine.take_notices(),
+        })
+    });
+    let result = if timeout.is_zero() {
+        work.await
+    } else {
+        tokio::pin!(work);
+        tokio::select! {
+            r = &mut work => r,
+            () = tokio::time::sleep(timeout) => {
+                session.interrupt();
+                match work.await {
+                    Err(CatalogError::Cancelled) => {
+                        return Err(error_info(
+                            QUERY_CANCELED,
+                            "canceling statement due to statement timeout",
+                            Some(format!("statement_timeout is {} ms; raise it with SET statement_timeout.", timeout.as_millis())),
+                        ));
+                    }
+                    other => other,
+                }
+            }
+        }
+    };
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    match &result {
+        Ok(c) => tracing::debug!(rows = c.rows, elapsed_us, "query done"),
+        Err(e) => tracing::info!(error = %e, elapsed_us, "query failed"),
+    }
+    result.map_err(|e| catalog_error_info(&e))
+}
+
+/// The types a query's result columns are known to have before it runs.
+fn known_types(query: &QueryPlan, described: Option<&[ResultColumn]>) -> Vec<Option<Type>> {
+    match described {
+        Some(columns) => columns.iter().map(|c| Some(c.ty.clone())).collect(),
+        None => query
+            .column_hints
+            .iter()
+            .map(|h| h.map(crate::pg::encode::pg_type))
+            .collect(),
+    }
+}
+
+/// Everything a statement runs with.
+pub struct Context<'a> {
+    pub session: &'a Arc<Session>,
+    pub wire: &'a Wire,
+    /// The statement is part of a multi-statement simple query, an implicit
+    /// transaction block in which cursors may be declared.
+    pub implicit_block: bool,
+    /// The statement came in a simple `Query`.
+    pub simple: bool,
+}
+
+/// Runs a planned statement. `described` are the result columns known from
+/// `Parse`, whose types the result keeps.
+pub async fn execute(
+    cx: &Context<'_>,
+    plan: &Plan,
+    params: Vec<Value>,
+    formats: Format,
+    described: Option<&[ResultColumn]>,
+) -> Result<Executed, ErrorInfo> {
+    let session = cx.session;
+    if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
+        return Err(compat::failed_transaction_error());
+    }
+    match plan {
+        Plan::Empty => Ok(Executed::of(Output::Empty)),
+        Plan::Query(q) => {
+            let sink = EncodingSink::new(
+                known_types(q, described),
+                formats.clone(),
+                Some(session.settings.clone()),
+            );
+            let done = run_on_engine(session, q.sql.clone(), params, sink).await?;
+            Ok(Executed {
+                output: Output::Rows {
+                    columns: done.sink.columns().to_vec(),
+                    formats,
+                    rows: done.sink.rows,
+                    tag: RowsTag::Select,
+                },
+                notices: done.notices,
+            })
+        }
+        Plan::Session(cmd) => run_session(cx, cmd.clone()).await,
+        Plan::Declare { declare, query } => {
+            let in_block = session.txn() != Txn::Idle || cx.implicit_block;
+            if !declare.hold && !in_block {
+                return Err(error_info(
+                    NO_ACTIVE_TRANSACTION,
+                    "DECLARE CURSOR can only be used in transaction blocks",
+                    None,
+                ));
+            }
+            if cx.wire.lock().cursors.contains(&declare.name) {
+                return Err(error_info(
+                    crate::pg::error::DUPLICATE_CURSOR,
+                    format!("cursor \"{}\" already exists", declare.name),
+                    None,
+                ));
+            }
+            let sink =
+                EncodingSink::values(known_types(query, None), Some(session.settings.clone()));
+            let done = run_on_engine(session, query.sql.clone(), params, sink).await?;
+            let cursor = Cursor::new(
+                done.sink.columns().to_vec(),
+                done.sink.values,
+                declare.binary,
+                declare.no_scroll,
+                declare.hold,
+                in_block,
+            );
+            cx.wire.lock().cursors.declare(&declare.name, cursor)?;
+            Ok(Executed {
+                output: command("DECLARE CURSOR"),
+                notices: done.notices,
+            })
+        }
+        Plan::Fetch(f) => {
+            let mut wire = cx.wire.lock();
+            let fetched = wire.cursors.fetch(f)?;
+            if f.move_only {
+                return Ok(Executed::of(command(&format!("MOVE {}", fetched.count))));
+            }
+            let cursor = wire.cursors.get(&f.name).ok_or_else(|| {
+                error_info(
+                    crate::pg::error::INVALID_CURSOR_NAME,
+                    "cursor vanished",
+                    None,
+                )
+            })?;
+            // The simple protocol sends a BINARY cursor's rows in binary;
+            // the extended one sends what `Bind` asked for.
+            let formats = if cx.simple && cursor.binary {
+                Format::UnifiedBinary
+            } else {
+                formats
+            };
+            let columns = cursor.columns.clone();
+            drop(wire);
+            let rows = encode_rows(
+                &columns,
+                fetched.rows.iter().map(Vec::as_slice),
+                &formats,
+                Some(&session.settings),
+            )
+            .map_err(|e| catalog_error_info(&e))?;
+            Ok(Executed::of(Output::Rows {
+                columns,
+                formats,
+                rows,
+                tag: RowsTag::Fetch,
+            }))
+        }
+        Plan::Close(name) => {
+            cx.wire.lock().cursors.close(name.as_deref())?;
+            Ok(Executed::of(command(if name.is_some() {
+                "CLOSE CURSOR"
+            } else {
+                "CLOSE CURSOR ALL"
+            })))
+        }
+        Plan::Copy { copy, query } => {
+            let sink = EncodingSink::copy(
+                CopyFramer::new(copy),
+                known_types(query, None),
+                Some(session.settings.clone()),
+            );
+            let done = run_on_engine(session, query.sql.clone(), params, sink).await?;
+            Ok(Executed {
+                output: Output::Copy {
+                    binary: done.sink.copy_is_binary(),
+                    columns: done.sink.columns().len(),
+                    chunks: done.sink.rows,
+                    rows: done.rows,
+                },
+                notices: done.notices,
+            })
+        }
+    }
+}
+
+fn command(tag: &str) -> Output {
+    Output::Command {
+        tag: tag.to_owned(),
+        reports: Vec::new(),
+    }
+}
+
+/// Runs a statement the session answers, and what it implies for the
+/// connection: a snapshot starts or ends, a transaction's portals and
+/// cursors close, DEALLOCATE and DISCARD drop prepared statements.
+async fn run_session(cx: &Context<'_>, cmd: SessionCommand) -> Result<Executed, ErrorInfo> {
+    let session = cx.session;
+    if let SessionCommand::Deallocate(Some(name)) = &cmd
+        && !cx.wire.lock().statements.contains_key(name)
+    {
+        return Err(error_info(
+            INVALID_SQL_STATEMENT_NAME,
+            format!("prepared statement \"{name}\" does not exist"),
+            None,
+        ));
+    }
+    let before = session.txn();
+    let outcome: Outcome = compat::run(session, cmd.clone())?;
+    if let Some(on) = outcome.snapshot {
+        session
+            .with_engine(move |e| {
+                e.set_snapshot(on);
+                Ok(())
+            })
+            .await
+            .map_err(|e| catalog_error_info(&e))?;
+    }
+    {
+        let mut wire = cx.wire.lock();
+        if before != Txn::Idle && session.txn() == Txn::Idle {
+            wire.end_transaction(outcome.tag == "COMMIT");
+        }
+        match &cmd {
+            SessionCommand::Deallocate(Some(name)) => {
+                wire.statements.remove(name);
+            }
+            SessionCommand::Deallocate(None) => wire.statements.retain(|name, _| name.is_empty()),
+            SessionCommand::Discard => {
+                wire.statements.clear();
+                wire.portals.clear();
+                wire.cursors.clear();
+            }
+            _ => {}
+        }
+    }
+    let output = match outcome.rows {
+        Some((names, rows)) => Output::Rows {
+            columns: names.into_iter().map(ResultColumn::text).collect(),
+            formats: Format::UnifiedText,
+            rows: rows.iter().map(|r| text_row(r)).collect(),
+            tag: RowsTag::Show,
+        },
+        None => Output::Command {
+            tag: outcome.tag,
+            reports: outcome.reports,
+        },
+    };
+    Ok(Executed {
+        output,
+        notices: outcome.notices,
+    })
+}
+
+/// A `DataRow` body of text values.
+fn text_row(values: &[String]) -> BytesMut {
+    use bytes::BufMut;
+    let mut out = BytesMut::with_capacity(values.iter().map(|v| v.len() + 4).sum());
+    for v in values {
+        out.put_i32(i32::try_from(v.len()).unwrap_or(i32::MAX));
+        out.put_slice(v.as_bytes());
+    }
+    out
+}
+
+/// A warning for the client.
+pub fn notice(message: String) -> PgWireBackendMessage {
+    PgWireBackendMessage::NoticeResponse(NoticeResponse::from(ErrorInfo::new(
+        "WARNING".to_owned(),
+        crate::pg::error::WARNING.to_owned(),
+        message,
+    )))
+}
+
+/// Feeds a `DataRow`.
+pub async fn feed_row<C>(client: &mut C, columns: usize, row: BytesMut) -> PgWireResult<()>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    client
+        .feed(PgWireBackendMessage::DataRow(DataRow::new(
+            row,
+            i16::try_from(columns).unwrap_or(i16::MAX),
+        )))
+        .await?;
+    Ok(())
+}
+
+/// Feeds a `CommandComplete`.
+pub async fn feed_complete<C>(client: &mut C, tag: String) -> PgWireResult<()>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    client
+        .feed(PgWireBackendMessage::CommandComplete(CommandComplete::new(
+            tag,
+        )))
+        .await?;
+    Ok(())
+}
+
+/// Feeds a statement's notices and whole result; `describe` adds the
+/// `RowDescription` (the simple protocol) before rows.
+pub async fn feed_executed<C>(
+    client: &mut C,
+    executed: Executed,
+    describe: bool,
+) -> PgWireResult<()>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    C::Error: Debug,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    for n in executed.notices {
+        client.feed(notice(n)).await?;
+    }
+    match executed.output {
+        Output::Empty => {
+            client
+                .feed(PgWireBackendMessage::EmptyQueryResponse(
+                    EmptyQueryResponse::new(),
+                ))
+                .await?;
+        }
+        Output::Rows {
+            columns,
+            formats,
+            rows,
+            tag,
+        } => {
+            if describe {
+                client
+                    .feed(PgWireBackendMessage::RowDescription(row_description(
+                        &columns, &formats,
+                    )))
+                    .await?;
+            }
+            let count = rows.len();
+            for row in rows {
+                feed_row(client, columns.len(), row).await?;
+            }
+            feed_complete(client, tag.tag(count)).await?;
+        }
+        Output::Command { tag, reports } => {
+            for (k, v) in reports {
+                client
+                    .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
+                        k, v,
+                    )))
+                    .await?;
+            }
+            feed_complete(client, tag).await?;
+        }
+        Output::Copy {
+            binary,
+            columns,
+            chunks,
+            rows,
+        } => {
+            let code = i16::from(binary);
+            client
+                .feed(PgWireBackendMessage::CopyOutResponse(CopyOutResponse::new(
+                    i8::from(binary),
+                    i16::try_from(columns).unwrap_or(i16::MAX),
+                    vec![code; columns],
+                )))
+                .await?;
+            for chunk in chunks {
+                client
+                    .feed(PgWireBackendMessage::CopyData(CopyData::new(
+                        chunk.freeze(),
+                    )))
+                    .await?;
+            }
+            client
+                .feed(PgWireBackendMessage::CopyDone(CopyDone::new()))
+                .await?;
+            feed_complete(client, format!("COPY {rows}")).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Feeds `NoData`.
+pub async fn feed_no_data<C>(client: &mut C) -> PgWireResult<()>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    client
+        .feed(PgWireBackendMessage::NoData(NoData::new()))
+        .await?;
+    Ok(())
+}
