@@ -220,7 +220,7 @@ pub fn write_binary(
     cx: &Context,
 ) -> Result<(), Mismatch> {
     let len = i32::try_from(items.len()).map_err(|_| invalid("a very long array", "array"))?;
-    let has_null = items.iter().any(|e| *e == Element::Null);
+    let has_null = items.contains(&Element::Null);
     let ndim = i32::from(vector || !items.is_empty());
     out.put_i32(ndim);
     out.put_i32(i32::from(has_null));

@@ -417,7 +417,7 @@ impl Interval {
     /// An interval of a number of seconds.
     pub fn from_seconds(seconds: f64) -> Option<Interval> {
         let micros = (seconds * 1e6).round();
-        (micros.is_finite() && micros.abs() < 9.2e18).then(|| Interval {
+        (micros.is_finite() && micros.abs() < 9.2e18).then_some(Interval {
             months: 0,
             days: 0,
             micros: micros as i64,

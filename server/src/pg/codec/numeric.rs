@@ -98,7 +98,7 @@ impl Numeric {
         let mut padded: Vec<u8> = Vec::with_capacity(all.len() + 8);
         padded.extend(std::iter::repeat_n(0, lead.max(0) as usize));
         padded.extend_from_slice(all);
-        while padded.len() % 4 != 0 {
+        while !padded.len().is_multiple_of(4) {
             padded.push(0);
         }
         let mut digits: Vec<i16> = padded
