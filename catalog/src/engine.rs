@@ -17,6 +17,7 @@ use rusqlite::{Connection, InterruptHandle};
 
 use crate::error::CatalogError;
 use crate::functions;
+use crate::limits::{LimitedSink, QueryLimits, StatementObserver, StatementRecord};
 use crate::policy::{AllowAll, TablePolicy};
 use crate::schema::ColumnType;
 use crate::session::ScanState;
@@ -40,6 +41,22 @@ const READ_ONLY_PRAGMAS: &[&str] = &[
     "pragma_list",
     "collation_list",
 ];
+
+/// SQLite functions that reach outside the query: loading code, reading or
+/// writing files, or handing out native pointers (`fts3_tokenizer`). The
+/// bundled SQLite does not build most of them; refusing them by name keeps
+/// that true whatever SQLite is linked.
+const FORBIDDEN_FUNCTIONS: &[&str] = &[
+    "load_extension",
+    "fts3_tokenizer",
+    "readfile",
+    "writefile",
+    "edit",
+    "lsdir",
+];
+
+/// SQLite's own virtual tables that expose raw database pages.
+const FORBIDDEN_TABLES: &[&str] = &["sqlite_dbpage", "dbstat"];
 
 /// What an engine reads and serves.
 #[derive(Debug, Clone)]
@@ -190,6 +207,8 @@ pub struct Engine {
     registry: Registry,
     table_names: Vec<String>,
     snapshot: bool,
+    limits: QueryLimits,
+    observer: Option<Arc<dyn StatementObserver>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -279,7 +298,20 @@ impl Engine {
             registry: options.registry,
             state,
             snapshot: false,
+            limits: QueryLimits::default(),
+            observer: None,
         })
+    }
+
+    /// Bounds every later statement's result and scans (see [`QueryLimits`]).
+    pub fn set_limits(&mut self, limits: QueryLimits) {
+        self.state.set_max_scan_bytes(limits.max_scan_bytes);
+        self.limits = limits;
+    }
+
+    /// Reports every later statement, with its outcome, to `observer`.
+    pub fn set_observer(&mut self, observer: Arc<dyn StatementObserver>) {
+        self.observer = Some(observer);
     }
 
     /// The tables this engine serves.
@@ -336,11 +368,23 @@ impl Engine {
         sink: &mut dyn RowSink,
     ) -> Result<u64, CatalogError> {
         self.state.begin_statement();
-        let result = self.run(sql, params, sink);
+        let started = std::time::Instant::now();
+        let mut limited = LimitedSink::new(sink, self.limits);
+        let result = self.run(sql, params, &mut limited);
+        let rows = limited.passed();
         if !self.snapshot {
             self.state.clear_cache();
         }
-        result.map_err(|f| self.classify(f))
+        let result = result.map_err(|f| self.classify(f));
+        if let Some(observer) = &self.observer {
+            observer.statement_done(&StatementRecord {
+                sql,
+                rows,
+                elapsed: started.elapsed(),
+                error: result.as_ref().err(),
+            });
+        }
+        result
     }
 
     /// Runs one statement and collects its whole result.
@@ -390,14 +434,17 @@ impl Engine {
                         _ => CatalogError::Scan { table, source },
                     };
                 }
+                if let Some(message) = self.state.take_limit_error() {
+                    return CatalogError::Limit(message);
+                }
                 if self.state.interrupted.load(Ordering::Relaxed) {
                     return CatalogError::Cancelled;
                 }
                 if self.state.write_refused.load(Ordering::Relaxed) {
                     return CatalogError::ReadOnly("a write or schema change".to_owned());
                 }
-                if let Some(table) = self.state.take_denied_table() {
-                    return CatalogError::Denied(format!("permission denied for table {table}"));
+                if let Some(message) = self.state.take_denied() {
+                    return CatalogError::Denied(message);
                 }
                 let names: Vec<&str> = self.table_names.iter().map(String::as_str).collect();
                 CatalogError::from_sqlite(e, &names)
@@ -433,22 +480,47 @@ fn column_meta(stmt: &rusqlite::Statement<'_>) -> Vec<ColumnMeta> {
 /// changes the schema or reaches outside the in-memory database is refused.
 fn authorize(state: &ScanState, ctx: &AuthContext<'_>) -> Authorization {
     match &ctx.action {
-        AuthAction::Read { table_name, .. } => {
-            if state.info.policy.may_read(table_name) {
-                Authorization::Allow
-            } else {
-                state.note_denied_table(table_name);
+        AuthAction::Read {
+            table_name,
+            column_name,
+        } => {
+            let policy = &state.info.policy;
+            if !policy.may_read(table_name)
+                || FORBIDDEN_TABLES.contains(&table_name.to_ascii_lowercase().as_str())
+            {
+                state.note_denied(|| format!("permission denied for table {table_name}"));
                 Authorization::Deny
+            } else if !column_name.is_empty() && !policy.may_read_column(table_name, column_name) {
+                state.note_denied(|| {
+                    format!("permission denied for column {column_name} of table {table_name}")
+                });
+                Authorization::Deny
+            } else {
+                Authorization::Allow
             }
+        }
+        AuthAction::Function { function_name }
+            if FORBIDDEN_FUNCTIONS.contains(&function_name.to_ascii_lowercase().as_str()) =>
+        {
+            state.note_denied(|| format!("permission denied for function {function_name}"));
+            Authorization::Deny
         }
         AuthAction::Select | AuthAction::Function { .. } | AuthAction::Recursive => {
             Authorization::Allow
         }
-        // `PRAGMA table_info(x)` passes its argument as the value.
-        AuthAction::Pragma { pragma_name, .. }
-            if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) =>
-        {
-            Authorization::Allow
+        // `PRAGMA table_info(x)` passes its argument as the value: a denied
+        // table's columns stay as hidden as the table.
+        AuthAction::Pragma {
+            pragma_name,
+            pragma_value,
+        } if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) => {
+            match pragma_value {
+                Some(table) if !state.info.policy.may_read(table) => {
+                    state.note_denied(|| format!("permission denied for table {table}"));
+                    Authorization::Deny
+                }
+                _ => Authorization::Allow,
+            }
         }
         AuthAction::Insert { .. }
         | AuthAction::Update { .. }
