@@ -2,8 +2,10 @@
 
 mod auth;
 mod cancel;
+mod fuzz;
 mod hostile;
 mod protocol;
 mod psql;
+mod security;
 mod seed;
 mod tidy;
