@@ -12,6 +12,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::AuthError;
+use crate::role::ADMIN_ROLE;
 use crate::scram::ScramVerifier;
 use crate::users::User;
 
@@ -91,7 +92,8 @@ pub fn bootstrap_default_user(
             Ok(Bootstrap {
                 user: User {
                     name: DEFAULT_USER.to_owned(),
-                    verifier,
+                    verifier: Some(verifier),
+                    role: ADMIN_ROLE.to_owned(),
                 },
                 pgpass: pgpass.exists().then_some(pgpass),
                 created: false,
@@ -113,7 +115,8 @@ pub fn bootstrap_default_user(
             Ok(Bootstrap {
                 user: User {
                     name: DEFAULT_USER.to_owned(),
-                    verifier,
+                    verifier: Some(verifier),
+                    role: ADMIN_ROLE.to_owned(),
                 },
                 pgpass,
                 created: true,
@@ -146,7 +149,13 @@ mod tests {
         let line = fs::read_to_string(&pgpass).expect("read");
         let password = line.trim().rsplit(':').next().expect("password");
         assert_eq!(password.len(), 24);
-        assert!(b.user.verifier.matches(password));
+        assert!(
+            b.user
+                .verifier
+                .as_ref()
+                .expect("verifier")
+                .matches(password)
+        );
         // The verifier file never holds the password.
         assert!(
             !fs::read_to_string(state.join(VERIFIER_FILE))
@@ -165,9 +174,22 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let b = bootstrap_default_user(dir.path(), Some("s3cret")).expect("bootstrap");
         assert!(b.created && b.pgpass.is_none());
-        assert!(b.user.verifier.matches("s3cret"));
+        assert!(
+            b.user
+                .verifier
+                .as_ref()
+                .expect("verifier")
+                .matches("s3cret")
+        );
         let again = bootstrap_default_user(dir.path(), Some("other")).expect("again");
-        assert!(again.user.verifier.matches("s3cret"));
+        assert!(
+            again
+                .user
+                .verifier
+                .as_ref()
+                .expect("verifier")
+                .matches("s3cret")
+        );
         assert!(
             again
                 .warning

@@ -22,6 +22,12 @@ pub enum AuthError {
     BadVerifier { user: String, reason: String },
     #[error("invalid user name {0:?}: use letters, digits, '_', '-' and '.'")]
     BadUserName(String),
+    #[error("invalid pg_hba rule: {0}")]
+    BadRule(String),
+    #[error("{what} names role {role:?}, which is not defined")]
+    UnknownRole { what: String, role: String },
+    #[error("invalid role {role:?}: {reason}")]
+    BadRole { role: String, reason: String },
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -34,7 +40,11 @@ impl AuthError {
     pub fn kind(&self) -> AuthErrorKind {
         match self {
             AuthError::BadCredentials(_) => AuthErrorKind::BadCredentials,
-            AuthError::BadVerifier { .. } | AuthError::BadUserName(_) => AuthErrorKind::Config,
+            AuthError::BadVerifier { .. }
+            | AuthError::BadUserName(_)
+            | AuthError::BadRule(_)
+            | AuthError::UnknownRole { .. }
+            | AuthError::BadRole { .. } => AuthErrorKind::Config,
             AuthError::Io { .. } => AuthErrorKind::Io,
         }
     }

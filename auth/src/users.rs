@@ -11,16 +11,22 @@ use crate::scram::{DEFAULT_ITERATIONS, ScramVerifier};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub name: String,
-    pub verifier: ScramVerifier,
+    /// `None` for a user who only logs in with a client certificate.
+    pub verifier: Option<ScramVerifier>,
+    /// The role whose privileges and limits the user's sessions get.
+    pub role: String,
 }
 
 impl User {
-    /// A user from a configured name and verifier text.
-    pub fn from_config(name: &str, verifier: &str) -> Result<User, AuthError> {
+    /// A user from a configured name, verifier text and role.
+    pub fn from_config(name: &str, verifier: Option<&str>, role: &str) -> Result<User, AuthError> {
         check_user_name(name)?;
         Ok(User {
             name: name.to_owned(),
-            verifier: ScramVerifier::parse(verifier, name)?,
+            verifier: verifier
+                .map(|v| ScramVerifier::parse(v, name))
+                .transpose()?,
+            role: role.to_owned(),
         })
     }
 }
@@ -66,12 +72,12 @@ impl UserStore {
         self.users.keys().map(String::as_str)
     }
 
-    /// The verifier to run SCRAM against. For an unknown user it is a mock
-    /// that no password matches, stable per name within this process, so the
-    /// exchange does not reveal whether the user exists.
+    /// The verifier to run SCRAM against. For an unknown user (or one with
+    /// no password) it is a mock that no password matches, stable per name
+    /// within this process, so the exchange does not reveal whether the user exists.
     pub fn scram_verifier(&self, name: &str) -> ScramVerifier {
-        if let Some(user) = self.users.get(name) {
-            return user.verifier.clone();
+        if let Some(v) = self.users.get(name).and_then(|u| u.verifier.as_ref()) {
+            return v.clone();
         }
         let tag = |label: &str| {
             hmac::sign(&self.mock_key, format!("{label}\0{name}").as_bytes())
@@ -95,10 +101,19 @@ mod tests {
 
     #[test]
     fn unknown_users_get_a_stable_mock_verifier() {
-        let store = UserStore::new([User {
-            name: "alice".into(),
-            verifier: ScramVerifier::generate("pw"),
-        }]);
+        let store = UserStore::new([
+            User {
+                name: "alice".into(),
+                verifier: Some(ScramVerifier::generate("pw")),
+                role: "monitor".into(),
+            },
+            User {
+                name: "certonly".into(),
+                verifier: None,
+                role: "monitor".into(),
+            },
+        ]);
+        assert!(!store.scram_verifier("certonly").matches(""));
         let a = store.scram_verifier("mallory");
         let b = store.scram_verifier("mallory");
         assert_eq!(a, b);

@@ -18,6 +18,7 @@ use rusqlite::{Connection, InterruptHandle};
 
 use crate::error::CatalogError;
 use crate::functions;
+use crate::limits::{LimitedSink, QueryLimits, StatementObserver, StatementRecord};
 use crate::pg_catalog::Directory;
 use crate::policy::{AllowAll, TablePolicy};
 use crate::schema::ColumnType;
@@ -59,6 +60,21 @@ struct InlineBudget {
     calls: AtomicU32,
     exceeded: AtomicBool,
 }
+/// SQLite functions that reach outside the query: loading code, reading or
+/// writing files, or handing out native pointers (`fts3_tokenizer`). The
+/// bundled SQLite does not build most of them; refusing them by name keeps
+/// that true whatever SQLite is linked.
+const FORBIDDEN_FUNCTIONS: &[&str] = &[
+    "load_extension",
+    "fts3_tokenizer",
+    "readfile",
+    "writefile",
+    "edit",
+    "lsdir",
+];
+
+/// SQLite's own virtual tables that expose raw database pages.
+const FORBIDDEN_TABLES: &[&str] = &["sqlite_dbpage", "dbstat"];
 
 /// What an engine reads and serves.
 #[derive(Debug, Clone)]
@@ -235,6 +251,8 @@ pub struct Engine {
     /// Whether a statement (by its SQL) reads a table, learned at its first prepare.
     reads_tables: Mutex<HashMap<String, bool>>,
     inline: Arc<InlineBudget>,
+    limits: QueryLimits,
+    observer: Option<Arc<dyn StatementObserver>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -342,7 +360,20 @@ impl Engine {
             table_read,
             reads_tables: Mutex::new(HashMap::new()),
             inline,
+            limits: QueryLimits::default(),
+            observer: None,
         })
+    }
+
+    /// Bounds every later statement's result and scans (see [`QueryLimits`]).
+    pub fn set_limits(&mut self, limits: QueryLimits) {
+        self.state.set_max_scan_bytes(limits.max_scan_bytes);
+        self.limits = limits;
+    }
+
+    /// Reports every later statement, with its outcome, to `observer`.
+    pub fn set_observer(&mut self, observer: Arc<dyn StatementObserver>) {
+        self.observer = Some(observer);
     }
 
     /// The tables this engine serves.
@@ -404,12 +435,63 @@ impl Engine {
         params: &[Value],
         sink: &mut dyn RowSink,
     ) -> Result<u64, CatalogError> {
+        self.query_as(sql, sql, params, sink)
+    }
+
+    /// [`Engine::query`] of `sql`, the translation of `source`: observers
+    /// hear of `source`, the statement as the client wrote it.
+    pub fn query_as(
+        &self,
+        sql: &str,
+        source: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> Result<u64, CatalogError> {
+        let started = std::time::Instant::now();
+        let (result, rows) = self.run_limited(sql, params, sink);
+        self.observe(source, rows, started, result.as_ref().err());
+        result
+    }
+
+    /// Runs one statement under the session's result limits; the rows it
+    /// returned, even when it failed.
+    fn run_limited(
+        &self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+    ) -> (Result<u64, CatalogError>, u64) {
         self.state.begin_statement();
-        let result = self.run(sql, params, sink);
+        let mut limited = LimitedSink::new(sink, self.limits);
+        let result = self.run(sql, params, &mut limited);
+        let rows = limited.passed();
         if !self.snapshot {
             self.state.clear_cache();
         }
-        result.map_err(|f| self.classify(f))
+        (result.map_err(|f| self.classify(f)), rows)
+    }
+
+    /// Tells observers of a statement that failed before it reached the
+    /// engine (it did not parse or translate).
+    pub fn observe_failure(&self, source: &str, error: &CatalogError) {
+        self.observe(source, 0, std::time::Instant::now(), Some(error));
+    }
+
+    fn observe(
+        &self,
+        source: &str,
+        rows: u64,
+        started: std::time::Instant,
+        error: Option<&CatalogError>,
+    ) {
+        if let Some(observer) = &self.observer {
+            observer.statement_done(&StatementRecord {
+                sql: source,
+                rows,
+                elapsed: started.elapsed(),
+                error,
+            });
+        }
     }
 
     /// Runs a statement on the calling thread when that cannot stall it: the
@@ -421,20 +503,29 @@ impl Engine {
     pub fn query_inline(
         &self,
         sql: &str,
+        source: &str,
         params: &[Value],
         sink: &mut dyn RowSink,
     ) -> Result<Option<u64>, CatalogError> {
-        if self.reads_tables(sql)? {
-            return Ok(None);
+        match self.reads_tables(sql) {
+            Ok(true) => return Ok(None),
+            Ok(false) => {}
+            Err(e) => {
+                self.observe_failure(source, &e);
+                return Err(e);
+            }
         }
         self.inline.calls.store(0, Ordering::Relaxed);
         self.inline.exceeded.store(false, Ordering::Relaxed);
         self.inline.active.store(true, Ordering::Relaxed);
-        let result = self.query(sql, params, sink);
+        let started = std::time::Instant::now();
+        let (result, rows) = self.run_limited(sql, params, sink);
         self.inline.active.store(false, Ordering::Relaxed);
+        // A discarded attempt is not a statement: the blocking run reports it.
         if self.inline.exceeded.load(Ordering::Relaxed) {
             return Ok(None);
         }
+        self.observe(source, rows, started, result.as_ref().err());
         result.map(Some)
     }
 
@@ -507,14 +598,17 @@ impl Engine {
                         _ => CatalogError::Scan { table, source },
                     };
                 }
+                if let Some(message) = self.state.take_limit_error() {
+                    return CatalogError::Limit(message);
+                }
                 if self.state.interrupted.load(Ordering::Relaxed) {
                     return CatalogError::Cancelled;
                 }
                 if self.state.write_refused.load(Ordering::Relaxed) {
                     return CatalogError::ReadOnly("a write or schema change".to_owned());
                 }
-                if let Some(table) = self.state.take_denied_table() {
-                    return CatalogError::Denied(format!("permission denied for table {table}"));
+                if let Some(message) = self.state.take_denied() {
+                    return CatalogError::Denied(message);
                 }
                 let names: Vec<&str> = self.table_names.iter().map(String::as_str).collect();
                 CatalogError::from_sqlite(e, &names)
@@ -565,22 +659,47 @@ fn origin(registry: &Registry, table: Option<&str>, column: Option<&str>) -> Opt
 /// changes the schema or reaches outside the in-memory database is refused.
 fn authorize(state: &ScanState, ctx: &AuthContext<'_>) -> Authorization {
     match &ctx.action {
-        AuthAction::Read { table_name, .. } => {
-            if state.info.policy.may_read(table_name) {
-                Authorization::Allow
-            } else {
-                state.note_denied_table(table_name);
+        AuthAction::Read {
+            table_name,
+            column_name,
+        } => {
+            let policy = &state.info.policy;
+            if !policy.may_read(table_name)
+                || FORBIDDEN_TABLES.contains(&table_name.to_ascii_lowercase().as_str())
+            {
+                state.note_denied(|| format!("permission denied for table {table_name}"));
                 Authorization::Deny
+            } else if !column_name.is_empty() && !policy.may_read_column(table_name, column_name) {
+                state.note_denied(|| {
+                    format!("permission denied for column {column_name} of table {table_name}")
+                });
+                Authorization::Deny
+            } else {
+                Authorization::Allow
             }
+        }
+        AuthAction::Function { function_name }
+            if FORBIDDEN_FUNCTIONS.contains(&function_name.to_ascii_lowercase().as_str()) =>
+        {
+            state.note_denied(|| format!("permission denied for function {function_name}"));
+            Authorization::Deny
         }
         AuthAction::Select | AuthAction::Function { .. } | AuthAction::Recursive => {
             Authorization::Allow
         }
-        // `PRAGMA table_info(x)` passes its argument as the value.
-        AuthAction::Pragma { pragma_name, .. }
-            if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) =>
-        {
-            Authorization::Allow
+        // `PRAGMA table_info(x)` passes its argument as the value: a denied
+        // table's columns stay as hidden as the table.
+        AuthAction::Pragma {
+            pragma_name,
+            pragma_value,
+        } if READ_ONLY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) => {
+            match pragma_value {
+                Some(table) if !state.info.policy.may_read(table) => {
+                    state.note_denied(|| format!("permission denied for table {table}"));
+                    Authorization::Deny
+                }
+                _ => Authorization::Allow,
+            }
         }
         AuthAction::Insert { .. }
         | AuthAction::Update { .. }

@@ -61,7 +61,8 @@ pub enum CatalogError {
     UndefinedObject(String),
     #[error("cannot execute {0} in a read-only database")]
     ReadOnly(String),
-    #[error("permission denied: {0}")]
+    /// The message names what was refused: `permission denied for table shadow`.
+    #[error("{0}")]
     Denied(String),
     #[error("canceling statement due to user request")]
     Cancelled,
@@ -158,8 +159,9 @@ impl CatalogError {
         if code == Some(ErrorCode::OperationInterrupted) || message == "interrupted" {
             return CatalogError::Cancelled;
         }
-        if code == Some(ErrorCode::AuthorizationForStatementDenied) {
-            return CatalogError::Denied(message);
+        // The authorizer's refusals, and SQLite's own for `load_extension`.
+        if code == Some(ErrorCode::AuthorizationForStatementDenied) || message == "not authorized" {
+            return CatalogError::Denied(format!("permission denied: {message}"));
         }
         if let Some(rest) = message.strip_prefix("no such table: ") {
             let name = rest.trim().to_owned();
@@ -172,7 +174,12 @@ impl CatalogError {
         if let Some(rest) = message.strip_prefix("unrecognized configuration parameter ") {
             return CatalogError::UnknownSetting(rest.trim_matches('"').to_owned());
         }
-        if message.ends_with("may not be modified") || message.contains("readonly database") {
+        if message.ends_with("may not be modified")
+            || message.ends_with("may not be indexed")
+            || message.ends_with("may not be altered")
+            || message.ends_with("may not be dropped")
+            || message.contains("readonly database")
+        {
             return CatalogError::ReadOnly("a write".to_owned());
         }
         if let Some(e) = from_catalog_message(&message, known_tables) {

@@ -16,7 +16,10 @@
 //! - `vtab`: the one SQLite virtual-table module (the only `unsafe` code).
 //! - `engine`: [`Engine`], the read-only SQLite connection of a session.
 //! - `session`: state shared between an engine and its virtual tables, and [`SessionInfo`].
-//! - `policy`: [`TablePolicy`], which tables a session may read.
+//! - `policy`: [`TablePolicy`], which tables, columns and paths a session may read.
+//! - `sandbox`: tests of the read-only sandbox against SQLite's known escapes.
+//! - `paths`: confinement of the file-reading tables to the policy's paths.
+//! - `limits`: [`QueryLimits`] on results and scans, and the [`StatementObserver`] hook.
 //! - `translate`: PostgreSQL dialect to SQLite, session commands, type inference.
 //! - `functions`: SQL functions registered on every engine.
 //! - `oid`: stable object identifiers for tables, types and schemas.
@@ -26,9 +29,12 @@
 mod engine;
 mod error;
 pub mod functions;
+mod limits;
 pub mod oid;
+mod paths;
 pub mod pg_catalog;
 pub mod policy;
+mod sandbox;
 mod scan;
 mod schema;
 mod session;
@@ -46,6 +52,7 @@ pub use engine::{
     RowRef, RowSink,
 };
 pub use error::{CatalogError, CatalogErrorKind};
+pub use limits::{QueryLimits, StatementObserver, StatementRecord};
 pub use pg_catalog::{Activity, Directory, SingleSession};
 pub use policy::{AllowAll, TablePolicy};
 pub use scan::{ColumnConstraint, RowBuilder, Rows, ScanContext};

@@ -5,7 +5,7 @@
 //! of the last scan (SQLite only passes a message string back).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use hostgres_collectors::{CollectError, HostRoot};
@@ -86,8 +86,13 @@ pub(crate) struct ScanState {
     notices: Mutex<Vec<String>>,
     /// Set when SQLite's authorizer refused a write, so the error maps to "read-only".
     pub(crate) write_refused: AtomicBool,
-    /// The table the authorizer refused to let the session read.
-    denied_table: Mutex<Option<String>>,
+    /// Why the policy refused the statement (a table, column or path), as the client sees it.
+    denied: Mutex<Option<String>>,
+    /// Bytes of rows this statement's scans generated, and the most they may.
+    scan_bytes: AtomicU64,
+    max_scan_bytes: AtomicU64,
+    /// A limit the statement crossed.
+    limit_error: Mutex<Option<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -107,7 +112,10 @@ impl ScanState {
             scan_error: Mutex::new(None),
             notices: Mutex::new(Vec::new()),
             write_refused: AtomicBool::new(false),
-            denied_table: Mutex::new(None),
+            denied: Mutex::new(None),
+            scan_bytes: AtomicU64::new(0),
+            max_scan_bytes: AtomicU64::new(u64::MAX),
+            limit_error: Mutex::new(None),
         }
     }
 
@@ -148,12 +156,38 @@ impl ScanState {
         }
     }
 
-    pub(crate) fn note_denied_table(&self, table: &str) {
-        lock(&self.denied_table).get_or_insert_with(|| table.to_owned());
+    /// Records why the policy refused the statement; the first reason wins.
+    pub(crate) fn note_denied(&self, message: impl FnOnce() -> String) {
+        lock(&self.denied).get_or_insert_with(message);
     }
 
-    pub(crate) fn take_denied_table(&self) -> Option<String> {
-        lock(&self.denied_table).take()
+    pub(crate) fn take_denied(&self) -> Option<String> {
+        lock(&self.denied).take()
+    }
+
+    /// Sets the most bytes of rows one statement's scans may generate (`None`: no limit).
+    pub(crate) fn set_max_scan_bytes(&self, max: Option<u64>) {
+        self.max_scan_bytes
+            .store(max.unwrap_or(u64::MAX), Ordering::Relaxed);
+    }
+
+    /// Counts `bytes` of generated rows against the statement's limit; past
+    /// it, records the failure and returns its message.
+    pub(crate) fn charge_scan(&self, bytes: u64) -> Result<(), String> {
+        let total = self.scan_bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        let max = self.max_scan_bytes.load(Ordering::Relaxed);
+        if total <= max {
+            return Ok(());
+        }
+        let message = format!(
+            "query exceeds the memory limit of {max} bytes for table rows; narrow it with WHERE"
+        );
+        lock(&self.limit_error).get_or_insert_with(|| message.clone());
+        Err(message)
+    }
+
+    pub(crate) fn take_limit_error(&self) -> Option<String> {
+        lock(&self.limit_error).take()
     }
 
     pub(crate) fn take_notices(&self) -> Vec<String> {
@@ -166,6 +200,8 @@ impl ScanState {
         self.write_refused.store(false, Ordering::Relaxed);
         lock(&self.scan_error).take();
         lock(&self.notices).clear();
-        lock(&self.denied_table).take();
+        lock(&self.denied).take();
+        lock(&self.limit_error).take();
+        self.scan_bytes.store(0, Ordering::Relaxed);
     }
 }

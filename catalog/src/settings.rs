@@ -393,6 +393,8 @@ struct SettingsState {
     user: String,
     startup: BTreeMap<String, String>,
     statement_timeout: Duration,
+    /// The most `statement_timeout` may be, whatever the session sets (its role's ceiling).
+    statement_timeout_ceiling: Option<Duration>,
     values: BTreeMap<String, String>,
 }
 
@@ -417,6 +419,7 @@ impl Settings {
             user: user.to_owned(),
             startup,
             statement_timeout,
+            statement_timeout_ceiling: None,
             values: BTreeMap::new(),
         };
         let values = state.defaults();
@@ -470,12 +473,23 @@ impl Settings {
         st.values = st.defaults();
     }
 
-    /// The effective `statement_timeout`; zero means none.
+    /// The effective `statement_timeout`; zero means none. A ceiling caps it,
+    /// "none" included, so `SET statement_timeout` is honoured within it.
     pub fn statement_timeout(&self) -> Duration {
-        self.get("statement_timeout")
+        let set = self
+            .get("statement_timeout")
             .ok()
             .and_then(|v| v.parse().ok())
-            .map_or(Duration::ZERO, Duration::from_millis)
+            .map_or(Duration::ZERO, Duration::from_millis);
+        match self.lock().statement_timeout_ceiling {
+            Some(max) if set.is_zero() || set > max => max,
+            _ => set,
+        }
+    }
+
+    /// Caps `statement_timeout` (`None`: no cap).
+    pub fn set_statement_timeout_ceiling(&self, max: Option<Duration>) {
+        self.lock().statement_timeout_ceiling = max.filter(|d| !d.is_zero());
     }
 
     /// All parameters, for SHOW ALL: (name, value, description).
@@ -494,6 +508,19 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ceiling_caps_the_timeout_whatever_is_set() {
+        let s = Settings::new("u", BTreeMap::new(), Duration::from_secs(30));
+        s.set_statement_timeout_ceiling(Some(Duration::from_secs(60)));
+        assert_eq!(s.statement_timeout(), Duration::from_secs(30));
+        s.set("statement_timeout", Some("10s")).expect("set");
+        assert_eq!(s.statement_timeout(), Duration::from_secs(10));
+        s.set("statement_timeout", Some("1h")).expect("set");
+        assert_eq!(s.statement_timeout(), Duration::from_secs(60));
+        s.set("statement_timeout", Some("0")).expect("set");
+        assert_eq!(s.statement_timeout(), Duration::from_secs(60));
+    }
 
     #[test]
     fn durations_accept_units() {

@@ -241,6 +241,32 @@ impl RowSet {
     fn len(&self) -> usize {
         self.cells.len() / self.width.max(1)
     }
+
+    /// Keeps the rows `keep` accepts.
+    fn retain_rows(&mut self, mut keep: impl FnMut(&[Value]) -> bool) {
+        let width = self.width.max(1);
+        let cells = std::mem::take(&mut self.cells);
+        for row in cells.chunks(width) {
+            if keep(row) {
+                self.cells.extend_from_slice(row);
+            }
+        }
+    }
+
+    /// Roughly how much memory the rows hold, for the statement's memory limit.
+    fn approx_bytes(&self) -> u64 {
+        self.cells
+            .iter()
+            .map(|v| {
+                let heap = match v {
+                    Value::Text(s) => s.len(),
+                    Value::Blob(b) => b.len(),
+                    _ => 0,
+                };
+                (std::mem::size_of::<Value>() + heap) as u64
+            })
+            .sum()
+    }
 }
 
 #[repr(C)]
@@ -395,13 +421,25 @@ unsafe impl VTabCursor for HostCursor<'_> {
         let state = Arc::clone(&self.vtab.state);
         let rows = match state.cached(&cache_key) {
             Some(rows) => rows,
-            None => match self.scan(&plan, constraints) {
-                Ok(rows) => state.cache(cache_key, rows),
-                Err(e) => {
-                    let message = e.to_string();
-                    state.set_scan_error(schema.name, e);
+            None => match crate::paths::denied_request(&state, schema, &constraints) {
+                Some(message) => {
+                    state.note_denied(|| message.clone());
                     return Err(sqlite_error(message));
                 }
+                None => match self.scan(&plan, constraints) {
+                    Ok(mut rows) => {
+                        rows.retain_rows(|row| crate::paths::keep_row(&state, schema, row));
+                        state
+                            .charge_scan(rows.approx_bytes())
+                            .map_err(sqlite_error)?;
+                        state.cache(cache_key, rows)
+                    }
+                    Err(e) => {
+                        let message = e.to_string();
+                        state.set_scan_error(schema.name, e);
+                        return Err(sqlite_error(message));
+                    }
+                },
             },
         };
         self.rows = rows;

@@ -3,14 +3,19 @@
 //!
 //! Precedence: built-in defaults < file < environment < command-line flags.
 //! Unknown keys are errors that name the key, so a typo never silently falls
-//! back to a default.
+//! back to a default. Validation fails closed: an address beyond loopback
+//! without TLS, or a rule that would take passwords in the clear from the
+//! network, stops the daemon before it listens.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use hostgres_auth::{AuthError, User};
+use hostgres_auth::{
+    ADMIN_ROLE, AuthError, DEFAULT_ROLE, Glob, HbaRule, HbaRules, Role, RoleLimits, UnknownPeer,
+    User,
+};
 use hostgres_scheduler::ScheduleError;
 use hostgres_scheduler::config::{
     RawDecorators, RawLogging, RawPackRef, RawSchedule, RawSections, ScheduleConfig,
@@ -69,6 +74,17 @@ pub struct RawConfig {
     /// Where scheduled results and status lines go.
     #[serde(default)]
     pub logging: RawLogging,
+    #[serde(default)]
+    pub tls: RawTls,
+    #[serde(default)]
+    pub unix_socket: RawUnixSocket,
+    /// pg_hba-style rules, in order; empty means the safe default set.
+    #[serde(default)]
+    pub hba: Vec<RawHbaRule>,
+    #[serde(default)]
+    pub roles: BTreeMap<String, RawRole>,
+    #[serde(default)]
+    pub audit: RawAudit,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -80,19 +96,94 @@ pub struct RawLog {
     pub format: Option<String>,
 }
 
+/// Limits of the whole daemon, and the defaults of every role.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawLimits {
     pub max_connections: Option<usize>,
     pub statement_timeout_ms: Option<u64>,
+    pub max_statement_timeout_ms: Option<u64>,
+    pub max_result_rows: Option<u64>,
+    pub max_result_bytes: Option<u64>,
+    pub max_query_memory_mb: Option<u64>,
+    pub startup_timeout_ms: Option<u64>,
+    pub idle_session_timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawUser {
     pub name: String,
-    /// A SCRAM-SHA-256 verifier as printed by `hostgres passwd`.
-    pub verifier: String,
+    /// A SCRAM-SHA-256 verifier as printed by `hostgres passwd`; none for a
+    /// user who only logs in with a client certificate.
+    pub verifier: Option<String>,
+    /// `monitor` unless given.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    /// `true` unless set to `false`.
+    pub enabled: Option<bool>,
+    /// PEM certificate chain; with `key_file`. Without both, a self-signed
+    /// certificate is made in the state directory on first start.
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    /// PEM CA certificates that sign client certificates (the `cert` method).
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawUnixSocket {
+    pub enabled: Option<bool>,
+    /// The directory of the socket `.s.PGSQL.<port>`, as `psql -h` takes it.
+    pub directory: Option<PathBuf>,
+    /// OS user name → role.
+    #[serde(default)]
+    pub peer_map: BTreeMap<String, String>,
+    /// `refuse` (default) or a role for OS users the map does not name.
+    pub unknown_users: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHbaRule {
+    /// `local`, `host`, `hostssl` or `hostnossl`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub address: Option<String>,
+    pub method: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawRole {
+    /// Table patterns the role may read; `["*"]` unless given.
+    pub tables: Option<Vec<String>>,
+    #[serde(default)]
+    pub deny_tables: Vec<String>,
+    /// Directories `file` and `hash` may read under.
+    #[serde(default)]
+    pub paths: Vec<PathBuf>,
+    pub statement_timeout_ms: Option<u64>,
+    pub max_statement_timeout_ms: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub max_result_rows: Option<u64>,
+    pub max_result_bytes: Option<u64>,
+    pub max_query_memory_mb: Option<u64>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawAudit {
+    /// `stderr` (default), `off`, or a file path.
+    pub destination: Option<String>,
+    /// Statements longer than this are truncated in the log.
+    pub statement_max_chars: Option<usize>,
 }
 
 /// How diagnostics are written to stderr.
@@ -100,6 +191,26 @@ pub struct RawUser {
 pub enum LogFormat {
     Json,
     Text,
+}
+
+/// Where TLS material comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    /// CAs of client certificates.
+    pub ca: Option<PathBuf>,
+    /// True when `cert` and `key` are the self-signed pair in the state
+    /// directory, made on first start if missing.
+    pub self_signed: bool,
+}
+
+/// Where audit records go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditDestination {
+    Off,
+    Stderr,
+    File(PathBuf),
 }
 
 /// The validated configuration the daemon runs with.
@@ -111,10 +222,25 @@ pub struct Config {
     pub log_level: String,
     pub log_format: LogFormat,
     pub max_connections: usize,
-    /// 0 disables the timeout.
+    /// The default `statement_timeout` of roles that set none; 0 disables it.
     pub statement_timeout: Duration,
     /// Users from the configuration; the `hostgres` user is added at start.
     pub users: Vec<User>,
+    /// Every role, `admin` and `monitor` included.
+    pub roles: Vec<Role>,
+    pub hba: HbaRules,
+    /// `None` when TLS is off.
+    pub tls: Option<TlsFiles>,
+    /// The directory of the Unix socket, `None` when it is off.
+    pub unix_socket: Option<PathBuf>,
+    pub peer_map: BTreeMap<String, String>,
+    pub unknown_peer: UnknownPeer,
+    /// A client must finish authenticating within this.
+    pub startup_timeout: Duration,
+    /// An idle session is closed after this; zero keeps it open.
+    pub idle_session_timeout: Duration,
+    pub audit: AuditDestination,
+    pub audit_statement_max_chars: usize,
     /// How long a shutdown waits for running queries before interrupting them.
     pub shutdown_grace: Duration,
     /// Scheduled queries, packs and logging.
@@ -145,6 +271,16 @@ pub fn default_state_dir() -> PathBuf {
     match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
         Some(home) => PathBuf::from(home).join(".local/state/hostgres"),
         None => PathBuf::from(".hostgres"),
+    }
+}
+
+/// The Unix socket directory used when none is configured: `/run/hostgres`
+/// for root, the state directory otherwise.
+pub fn default_socket_dir(state_dir: &Path) -> PathBuf {
+    if is_root() {
+        PathBuf::from("/run/hostgres")
+    } else {
+        state_dir.to_path_buf()
     }
 }
 
@@ -236,17 +372,105 @@ impl RawConfig {
         if max_connections == 0 {
             return Err(invalid("limits.max_connections", "must be at least 1"));
         }
+        let base = base_limits(&self.limits);
+        let roles = roles(&self.roles, &base)?;
         let mut users = Vec::with_capacity(self.users.len());
         for u in &self.users {
-            let user = User::from_config(&u.name, &u.verifier)?;
+            let role = u.role.as_deref().unwrap_or(DEFAULT_ROLE);
+            let user = User::from_config(&u.name, u.verifier.as_deref(), role)?;
             if users.iter().any(|x: &User| x.name == user.name) {
                 return Err(invalid(
                     "users",
                     format!("user {:?} is listed twice", u.name),
                 ));
             }
+            if !roles.iter().any(|r| r.name == role) {
+                return Err(invalid(
+                    "users",
+                    format!("user {:?} has role {role:?}, which is not defined", u.name),
+                ));
+            }
             users.push(user);
         }
+        let hba = if self.hba.is_empty() {
+            HbaRules::default()
+        } else {
+            let mut rules = Vec::with_capacity(self.hba.len());
+            for (i, r) in self.hba.iter().enumerate() {
+                let rule = HbaRule::parse(
+                    &r.kind,
+                    r.database.as_deref().unwrap_or("all"),
+                    r.user.as_deref().unwrap_or("all"),
+                    r.address.as_deref(),
+                    &r.method,
+                )
+                .map_err(|e| invalid(&format!("hba[{i}]"), e.to_string()))?;
+                rules.push(rule);
+            }
+            HbaRules::new(rules)
+        };
+        let state_dir = self.state_dir.unwrap_or_else(default_state_dir);
+        let tls = tls_files(&self.tls, &state_dir)?;
+        let unix_socket = match self.unix_socket.enabled {
+            Some(false) => None,
+            _ => Some(
+                self.unix_socket
+                    .directory
+                    .clone()
+                    .unwrap_or_else(|| default_socket_dir(&state_dir)),
+            ),
+        };
+        let unknown_peer = match self.unix_socket.unknown_users.as_deref() {
+            None | Some("refuse") => UnknownPeer::Refuse,
+            Some(role) => UnknownPeer::Role(role.to_owned()),
+        };
+        for (os_user, role) in self
+            .unix_socket
+            .peer_map
+            .iter()
+            .map(|(u, r)| (u.as_str(), r.as_str()))
+            .chain(match &unknown_peer {
+                UnknownPeer::Role(r) => Some(("(unknown users)", r.as_str())),
+                UnknownPeer::Refuse => None,
+            })
+        {
+            if !roles.iter().any(|r| r.name == role) {
+                return Err(invalid(
+                    "unix_socket",
+                    format!("{os_user} is mapped to role {role:?}, which is not defined"),
+                ));
+            }
+        }
+        if !listen.ip().is_loopback() {
+            if tls.is_none() {
+                return Err(invalid(
+                    "listen",
+                    format!(
+                        "{listen} is reachable beyond this host, and TLS is off: enable [tls] or listen on 127.0.0.1"
+                    ),
+                ));
+            }
+            if let Some(rule) = hba.remote_plaintext_rule() {
+                return Err(invalid(
+                    "hba",
+                    format!(
+                        "listening on {listen}, the rule `{rule}` would accept clients from the network without TLS: use hostssl, or limit the address to loopback"
+                    ),
+                ));
+            }
+        }
+        let audit = match self.audit.destination.as_deref() {
+            None | Some("stderr") => AuditDestination::Stderr,
+            Some("off") => AuditDestination::Off,
+            Some(path) if Path::new(path).is_absolute() => AuditDestination::File(path.into()),
+            Some(other) => {
+                return Err(invalid(
+                    "audit.destination",
+                    format!("{other:?} is not `stderr`, `off` or an absolute file path"),
+                ));
+            }
+        };
+        let ms = |v: Option<u64>, default: u64| Duration::from_millis(v.unwrap_or(default));
         Ok(Config {
             listen,
             state_dir,
@@ -254,8 +478,19 @@ impl RawConfig {
             log_level,
             log_format,
             max_connections,
-            statement_timeout: Duration::from_millis(self.limits.statement_timeout_ms.unwrap_or(0)),
+            statement_timeout: base.statement_timeout,
             users,
+            roles,
+            hba,
+            tls,
+            unix_socket,
+            peer_map: self.unix_socket.peer_map,
+            unknown_peer,
+            startup_timeout: ms(self.limits.startup_timeout_ms, 10_000)
+                .max(Duration::from_millis(1)),
+            idle_session_timeout: ms(self.limits.idle_session_timeout_ms, 0),
+            audit,
+            audit_statement_max_chars: self.audit.statement_max_chars.unwrap_or(1000),
             shutdown_grace: Duration::from_secs(5),
             schedule,
             sources: ConfigSources::default(),
@@ -289,6 +524,145 @@ fn locate(e: config::ConfigError, file: Option<&Path>) -> ConfigError {
         ),
         None => ConfigError::Load(e),
     }
+}
+
+/// Zero (or an absent key) means "no limit" for the optional limits.
+fn nonzero<T: PartialEq + Default>(v: Option<T>) -> Option<T> {
+    v.filter(|x| *x != T::default())
+}
+
+/// The limits every role starts from.
+fn base_limits(l: &RawLimits) -> RoleLimits {
+    let d = RoleLimits::default();
+    RoleLimits {
+        statement_timeout: l
+            .statement_timeout_ms
+            .map_or(d.statement_timeout, Duration::from_millis),
+        max_statement_timeout: match l.max_statement_timeout_ms {
+            Some(0) => None,
+            Some(ms) => Some(Duration::from_millis(ms)),
+            None => d.max_statement_timeout,
+        },
+        max_connections: None,
+        max_result_rows: match l.max_result_rows {
+            Some(v) => nonzero(Some(v)),
+            None => d.max_result_rows,
+        },
+        max_result_bytes: match l.max_result_bytes {
+            Some(v) => nonzero(Some(v)),
+            None => d.max_result_bytes,
+        },
+        max_query_memory_bytes: match l.max_query_memory_mb {
+            Some(v) => nonzero(Some(v)).map(|mb| mb.saturating_mul(1 << 20)),
+            None => d.max_query_memory_bytes,
+        },
+    }
+}
+
+/// One role's limits: its own keys over the base.
+fn role_limits(r: &RawRole, base: &RoleLimits) -> RoleLimits {
+    RoleLimits {
+        statement_timeout: r
+            .statement_timeout_ms
+            .map_or(base.statement_timeout, Duration::from_millis),
+        max_statement_timeout: match r.max_statement_timeout_ms {
+            Some(0) => None,
+            Some(ms) => Some(Duration::from_millis(ms)),
+            None => base.max_statement_timeout,
+        },
+        max_connections: nonzero(r.max_connections),
+        max_result_rows: r
+            .max_result_rows
+            .map_or(base.max_result_rows, |v| nonzero(Some(v))),
+        max_result_bytes: r
+            .max_result_bytes
+            .map_or(base.max_result_bytes, |v| nonzero(Some(v))),
+        max_query_memory_bytes: r
+            .max_query_memory_mb
+            .map_or(base.max_query_memory_bytes, |v| {
+                nonzero(Some(v)).map(|mb| mb.saturating_mul(1 << 20))
+            }),
+    }
+}
+
+/// `admin`, `monitor` and the configured roles.
+fn roles(raw: &BTreeMap<String, RawRole>, base: &RoleLimits) -> Result<Vec<Role>, ConfigError> {
+    let mut out = vec![
+        Role {
+            limits: RoleLimits {
+                max_statement_timeout: None,
+                ..base.clone()
+            },
+            ..Role::admin()
+        },
+        Role {
+            limits: base.clone(),
+            ..Role::monitor()
+        },
+    ];
+    for (name, r) in raw {
+        let key = format!("roles.{name}");
+        hostgres_auth::check_user_name(name)
+            .map_err(|_| invalid(&key, "role names use letters, digits, '_', '-' and '.'"))?;
+        let mut paths = Vec::with_capacity(r.paths.len());
+        for p in &r.paths {
+            let n = hostgres_auth::normalize(p)
+                .ok_or_else(|| invalid(&key, format!("path {:?} is not absolute", p.display())))?;
+            paths.push(n);
+        }
+        let role = Role {
+            name: name.clone(),
+            superuser: name == ADMIN_ROLE,
+            allow: r
+                .tables
+                .as_deref()
+                .unwrap_or(&["*".to_owned()])
+                .iter()
+                .map(|g| Glob::new(g))
+                .collect(),
+            deny: r.deny_tables.iter().map(|g| Glob::new(g)).collect(),
+            paths,
+            limits: role_limits(r, base),
+        };
+        match out.iter_mut().find(|x| x.name == *name) {
+            Some(existing) => *existing = role,
+            None => out.push(role),
+        }
+    }
+    Ok(out)
+}
+
+/// The TLS material: configured files, or the self-signed pair in the state directory.
+fn tls_files(raw: &RawTls, state_dir: &Path) -> Result<Option<TlsFiles>, ConfigError> {
+    if raw.enabled == Some(false) {
+        if raw.cert_file.is_some() || raw.key_file.is_some() || raw.ca_file.is_some() {
+            return Err(invalid(
+                "tls.enabled",
+                "TLS is off but certificate files are configured; remove one or the other",
+            ));
+        }
+        return Ok(None);
+    }
+    let (cert, key, self_signed) = match (&raw.cert_file, &raw.key_file) {
+        (Some(c), Some(k)) => (c.clone(), k.clone(), false),
+        (None, None) => (
+            state_dir.join("tls/server.crt"),
+            state_dir.join("tls/server.key"),
+            true,
+        ),
+        _ => {
+            return Err(invalid(
+                "tls",
+                "cert_file and key_file go together: set both, or neither for a self-signed certificate",
+            ));
+        }
+    };
+    Ok(Some(TlsFiles {
+        cert,
+        key,
+        ca: raw.ca_file.clone(),
+        self_signed,
+    }))
 }
 
 #[cfg(test)]

@@ -2,7 +2,11 @@
 //!
 //! Layout:
 //! - `config`: the TOML configuration and its validation.
-//! - `listener`: accepting connections, limits, graceful shutdown.
+//! - `listener`: accepting connections (TCP and the Unix socket), limits, graceful shutdown.
+//! - `connection`: one connection's TLS negotiation, startup and idle timeouts, message loop.
+//! - `tls`: certificates (configured or self-signed), client certificates, reload.
+//! - `policy`: a role's privileges as the engine's table policy.
+//! - `audit`: the audit log, one record per connection and per statement.
 //! - `pg`: the wire protocol (startup, queries, session commands, encoding, SQLSTATEs).
 //! - `local`: in-process queries for the console commands.
 //! - `schedule`: the scheduler inside the daemon (tables, start, SIGHUP).
@@ -14,18 +18,22 @@
 // boxing it at each step would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod audit;
 pub mod config;
+pub mod connection;
 pub mod listener;
 pub mod local;
 pub mod output;
 pub mod pg;
+pub mod policy;
 pub mod schedule;
 pub mod shell;
 pub mod telemetry;
+pub mod tls;
 
 use std::sync::Arc;
 
-use hostgres_auth::{Bootstrap, UserStore, bootstrap_default_user};
+use hostgres_auth::{Access, Bootstrap, FailureTracker, PeerMap, bootstrap_default_user};
 use hostgres_catalog::Table;
 
 use crate::config::Config;
@@ -53,9 +61,19 @@ pub async fn prepare_with(
     if !users.iter().any(|u| u.name == bootstrap.user.name) {
         users.push(bootstrap.user.clone());
     }
+    let mut peer = PeerMap::new(rustix::process::geteuid().as_raw());
+    peer.map = config.peer_map.clone();
+    peer.unknown = config.unknown_peer.clone();
+    let access = Access::new(
+        users,
+        config.roles.clone(),
+        config.hba.clone(),
+        peer,
+        FailureTracker::default(),
+    )?;
     let scheduler = schedule::open(&config)?;
     let registry = schedule::registry(&scheduler, extra_tables);
-    let mut server = Server::bind(config.clone(), UserStore::new(users), registry.clone()).await?;
+    let mut server = Server::bind(config.clone(), access, registry.clone()).await?;
     // The scheduler stops, and flushes its sinks, when the server finishes serving.
     server.keep_alive(schedule::start(scheduler, registry, &config)?);
     Ok((server, bootstrap))

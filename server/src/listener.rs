@@ -1,30 +1,35 @@
-//! Accepting connections: a connection limit, one task and one tracing span
-//! per connection, and a graceful shutdown passed in as a future.
+//! Accepting connections on TCP and on the Unix socket: a connection limit,
+//! one task and one tracing span per connection, and a graceful shutdown
+//! passed in as a future.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::BytesMut;
-use hostgres_auth::UserStore;
+use hostgres_auth::Access;
 use hostgres_catalog::Registry;
 use hostgres_collectors::HostRoot;
 use pgwire::error::ErrorInfo;
 use pgwire::messages::PgWireBackendMessage;
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, UnixListener};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
+use crate::audit::Audit;
 use crate::config::Config;
+use crate::connection::{Shared, serve_tcp, serve_unix};
 use crate::pg::Handlers;
 use crate::pg::error::TOO_MANY_CONNECTIONS;
 use crate::pg::handler::QueryHandler;
 use crate::pg::session::Sessions;
-use crate::pg::startup::{SessionDefaults, Startup};
+use crate::pg::startup::{Peer, SessionDefaults, Startup, StartupShared};
+use crate::tls::{Tls, TlsError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -34,14 +39,37 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot listen on the Unix socket {}: {source}", path.display())]
+    Socket {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("TLS: {0}")]
+    Tls(#[from] TlsError),
+    #[error("cannot open the audit log: {0}")]
+    Audit(#[source] std::io::Error),
+}
+
+/// The Unix socket, removed from the file system when the server stops.
+struct UnixSocket {
+    listener: UnixListener,
+    path: PathBuf,
+}
+
+impl Drop for UnixSocket {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// A bound, not yet serving, server: binding first lets callers learn the
 /// port (tests bind port 0) before any client connects.
 pub struct Server {
     listener: TcpListener,
+    unix: Option<UnixSocket>,
     local_addr: SocketAddr,
-    handlers: Arc<Handlers>,
+    shared: Arc<Shared>,
     sessions: Arc<Sessions>,
     permits: Arc<Semaphore>,
     config: Config,
@@ -53,17 +81,55 @@ impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
             .field("local_addr", &self.local_addr)
+            .field("unix_socket", &self.unix.as_ref().map(|u| &u.path))
             .finish()
     }
 }
 
+/// The socket file PostgreSQL clients look for in a directory: `.s.PGSQL.<port>`.
+pub fn socket_path(dir: &Path, port: u16) -> PathBuf {
+    dir.join(format!(".s.PGSQL.{port}"))
+}
+
+fn bind_unix(dir: &Path, port: u16) -> Result<UnixSocket, ServerError> {
+    let path = socket_path(dir, port);
+    let fail = |source| ServerError::Socket {
+        path: path.clone(),
+        source,
+    };
+    if !dir.exists() {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o755)
+            .create(dir)
+            .map_err(fail)?;
+    }
+    // A socket left behind by a daemon that did not stop cleanly; a live one
+    // still answers, and then binding must fail rather than steal it.
+    if path.exists() && std::os::unix::net::UnixStream::connect(&path).is_err() {
+        std::fs::remove_file(&path).map_err(fail)?;
+    }
+    let listener = UnixListener::bind(&path).map_err(fail)?;
+    // Anyone may connect; peer authentication decides who gets in.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o777)).map_err(fail)?;
+    Ok(UnixSocket { listener, path })
+}
+
 impl Server {
-    /// Binds the configured address; `users` are everyone who may log in.
+    /// Binds the configured address and socket, loads TLS (failing closed)
+    /// and opens the audit log; `access` decides who may log in.
     pub async fn bind(
         config: Config,
-        users: UserStore,
+        access: Access,
         registry: Registry,
     ) -> Result<Server, ServerError> {
+        let tls = config.tls.clone().map(Tls::load).transpose()?.map(Arc::new);
+        let audit = Arc::new(
+            Audit::open(&config.audit, config.audit_statement_max_chars)
+                .map_err(ServerError::Audit)?,
+        );
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -75,22 +141,40 @@ impl Server {
             addr: config.listen,
             source,
         })?;
+        let unix = config
+            .unix_socket
+            .as_deref()
+            .map(|dir| bind_unix(dir, local_addr.port()))
+            .transpose()?;
         let sessions = Arc::new(Sessions::default());
         let defaults = SessionDefaults {
             root: HostRoot::new(config.host_root.clone()),
             registry: registry.clone(),
-            statement_timeout: config.statement_timeout,
         };
-        let startup = Startup::new(Arc::new(users), Arc::clone(&sessions), defaults);
-        let handlers = Arc::new(Handlers::new(
-            startup,
+        let startup = Arc::new(StartupShared::new(
+            Arc::new(access),
+            Arc::clone(&sessions),
+            defaults,
+            audit,
+        ));
+        // Each connection replaces this startup with its own (see `connection`).
+        let handlers = Handlers::new(
+            Startup::new(Arc::clone(&startup), 0, Peer::Tcp(local_addr)),
             QueryHandler::new(registry),
             Arc::clone(&sessions),
-        ));
+        );
+        let shared = Arc::new(Shared {
+            handlers,
+            startup,
+            tls,
+            startup_timeout: config.startup_timeout,
+            idle_session_timeout: config.idle_session_timeout,
+        });
         Ok(Server {
             listener,
+            unix,
             local_addr,
-            handlers,
+            shared,
             sessions,
             permits: Arc::new(Semaphore::new(config.max_connections)),
             config,
@@ -108,6 +192,16 @@ impl Server {
         self.local_addr
     }
 
+    /// The Unix socket's path, when it is on.
+    pub fn unix_socket(&self) -> Option<&Path> {
+        self.unix.as_ref().map(|u| u.path.as_path())
+    }
+
+    /// The TLS configuration, to reload on SIGHUP; `None` when TLS is off.
+    pub fn tls(&self) -> Option<Arc<Tls>> {
+        self.shared.tls.clone()
+    }
+
     /// Serves until `shutdown` completes, then closes every connection:
     /// running statements are interrupted if they outlast the grace period.
     pub async fn serve(mut self, shutdown: impl Future<Output = ()>) {
@@ -120,19 +214,27 @@ impl Server {
                 accepted = self.listener.accept() => match accepted {
                     Ok((socket, peer)) => {
                         let id = next_id.fetch_add(1, Ordering::Relaxed);
-                        self.spawn_connection(&tracker, &token, socket, peer, id);
+                        let span = tracing::info_span!("conn", id, %peer);
+                        let shared = Arc::clone(&self.shared);
+                        self.spawn(&tracker, &token, span, socket, move |socket| serve_tcp(shared, socket, id));
                     }
-                    Err(e) => {
-                        // Out of file descriptors and the like: keep serving the others.
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    Err(e) => accept_failed(e).await,
+                },
+                accepted = accept_unix(self.unix.as_ref()) => match accepted {
+                    Ok(socket) => {
+                        let id = next_id.fetch_add(1, Ordering::Relaxed);
+                        let span = tracing::info_span!("conn", id, peer = "[local]");
+                        let shared = Arc::clone(&self.shared);
+                        self.spawn(&tracker, &token, span, socket, move |socket| serve_unix(shared, socket, id));
                     }
+                    Err(e) => accept_failed(e).await,
                 },
                 () = &mut shutdown => break,
             }
         }
         tracing::info!(sessions = self.sessions.len(), "shutting down");
         drop(self.listener);
+        drop(self.unix);
         token.cancel();
         self.sessions.interrupt_all();
         tracker.close();
@@ -147,32 +249,33 @@ impl Server {
         let _ = tokio::task::spawn_blocking(move || drop(companions)).await;
     }
 
-    fn spawn_connection(
+    fn spawn<S, F, Fut>(
         &self,
         tracker: &TaskTracker,
         token: &CancellationToken,
-        socket: TcpStream,
-        peer: SocketAddr,
-        id: u64,
-    ) {
-        let span = tracing::info_span!("conn", id, %peer);
-        let Ok(permit) = Arc::clone(&self.permits).try_acquire_owned() else {
-            tracing::warn!(parent: &span, "too many connections");
-            tracker.spawn(refuse(socket).instrument(span));
-            return;
+        span: tracing::Span,
+        socket: S,
+        serve: F,
+    ) where
+        S: AsyncWrite + Unpin + Send + 'static,
+        F: FnOnce(S) -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let permit: OwnedSemaphorePermit = match Arc::clone(&self.permits).try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                tracing::warn!(parent: &span, "too many connections");
+                tracker.spawn(refuse(socket).instrument(span));
+                return;
+            }
         };
-        let handlers = Arc::clone(&self.handlers);
         let token = token.clone();
         tracker.spawn(
             async move {
                 let _permit = permit;
                 tracing::debug!("connected");
                 tokio::select! {
-                    r = pgwire::tokio::process_socket(socket, None, handlers) => {
-                        if let Err(e) = r {
-                            tracing::debug!(error = %e, "connection ended with an error");
-                        }
-                    }
+                    () = serve(socket) => {}
                     () = token.cancelled() => {}
                 }
                 tracing::debug!("disconnected");
@@ -182,8 +285,21 @@ impl Server {
     }
 }
 
+async fn accept_unix(unix: Option<&UnixSocket>) -> std::io::Result<tokio::net::UnixStream> {
+    match unix {
+        Some(u) => u.listener.accept().await.map(|(s, _)| s),
+        None => std::future::pending().await,
+    }
+}
+
+/// Out of file descriptors and the like: keep serving the others.
+async fn accept_failed(e: std::io::Error) {
+    tracing::warn!(error = %e, "accept failed");
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+}
+
 /// Tells a client over the connection limit why it is turned away.
-async fn refuse(mut socket: TcpStream) {
+async fn refuse<S: AsyncWrite + Unpin>(mut socket: S) {
     let info = ErrorInfo::new(
         "FATAL".to_owned(),
         TOO_MANY_CONNECTIONS.to_owned(),

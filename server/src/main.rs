@@ -66,11 +66,15 @@ enum Command {
         /// Only this table.
         name: Option<String>,
     },
-    /// Print a SCRAM-SHA-256 verifier for a user's password (read from stdin),
-    /// as a `[[users]]` entry for the configuration.
+    /// Print a SCRAM-SHA-256 verifier for a user's password, as a `[[users]]`
+    /// entry for the configuration. On a terminal the password is asked for
+    /// twice without echo; otherwise it is the first line of standard input.
     Passwd {
         /// The user name.
         user: String,
+        /// The role the entry gives the user.
+        #[arg(long, default_value = hostgres_auth::DEFAULT_ROLE)]
+        role: String,
     },
 }
 
@@ -93,7 +97,7 @@ fn main() -> ExitCode {
             .map_err(anyhow::Error::from)
             .and_then(shell::run),
         Command::Tables { name } => tables(name.as_deref()),
-        Command::Passwd { user } => passwd(&user),
+        Command::Passwd { user, role } => passwd(&user, &role),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -158,10 +162,47 @@ fn serve(
         }
         let addr = server.local_addr();
         if !addr.ip().is_loopback() {
-            tracing::warn!(%addr, "listening beyond loopback");
+            tracing::warn!(%addr, "listening beyond loopback (TLS on, no plaintext rule for remote addresses)");
         }
-        tracing::info!(%addr, state_dir = %config.state_dir.display(), "listening");
+        let fingerprint = server.tls().map(|t| t.fingerprint());
+        tracing::info!(
+            %addr,
+            unix_socket = server.unix_socket().map(|p| p.display().to_string()),
+            tls_sha256 = fingerprint.as_deref(),
+            state_dir = %config.state_dir.display(),
+            "listening"
+        );
         print_banner(addr, &bootstrap, password.is_some());
+        let mut out = io::stdout().lock();
+        if let Some(path) = server.unix_socket() {
+            let dir = path.parent().unwrap_or(path);
+            let _ = writeln!(
+                out,
+                "Unix socket (peer authentication as your OS user): psql -h {} -p {}",
+                dir.display(),
+                addr.port()
+            );
+        }
+        match (server.tls(), &fingerprint) {
+            (Some(tls), Some(fp)) => {
+                let _ = writeln!(out, "TLS certificate {} (SHA-256 {fp})", tls.files().cert.display());
+                if tls.files().self_signed {
+                    let _ = writeln!(
+                        out,
+                        "It is self-signed: pin it with sslmode=verify-full sslrootcert={}",
+                        tls.files().cert.display()
+                    );
+                }
+            }
+            _ => {
+                let _ = writeln!(out, "TLS is off.");
+            }
+        }
+        let _ = out.flush();
+        drop(out);
+        if let Some(tls) = server.tls() {
+            tokio::spawn(reload_on_sighup(tls));
+        }
         server.serve(shutdown_signal()).await;
         Ok(())
     })
@@ -208,6 +249,25 @@ fn print_banner(addr: SocketAddr, bootstrap: &Bootstrap, env_password: bool) {
         }
     }
     let _ = out.flush();
+}
+
+/// Re-reads the TLS certificate and key on every SIGHUP; a failed reload keeps the old ones.
+async fn reload_on_sighup(tls: std::sync::Arc<hostgres_server::tls::Tls>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hup) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP: TLS reload is off");
+        return;
+    };
+    while hup.recv().await.is_some() {
+        match tls.reload() {
+            Ok(fingerprint) => {
+                tracing::info!(tls_sha256 = %fingerprint, "TLS certificate reloaded")
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "TLS reload failed; the previous certificate stays in use")
+            }
+        }
+    }
 }
 
 async fn shutdown_signal() {
@@ -267,15 +327,40 @@ fn tables(name: Option<&str>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn passwd(user: &str) -> anyhow::Result<()> {
+fn passwd(user: &str, role: &str) -> anyhow::Result<()> {
     check_user_name(user)?;
-    eprint!("Password for {user} (read from standard input): ");
-    let mut line = String::new();
-    io::stdin().lock().read_line(&mut line)?;
-    let password = line.trim_end_matches(['\n', '\r']);
+    check_user_name(role).map_err(|_| anyhow::anyhow!("invalid role name {role:?}"))?;
+    let stdin = io::stdin();
+    let password = if rustix::termios::isatty(&stdin) {
+        let first = read_hidden(&format!("Password for {user}: "))?;
+        let again = read_hidden("Again: ")?;
+        anyhow::ensure!(first == again, "the passwords differ");
+        first
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        line.trim_end_matches(['\n', '\r']).to_owned()
+    };
     anyhow::ensure!(!password.is_empty(), "the password is empty");
-    eprintln!();
-    let verifier = ScramVerifier::generate(password);
-    println!("[[users]]\nname = \"{user}\"\nverifier = \"{verifier}\"");
+    let verifier = ScramVerifier::generate(&password);
+    println!("[[users]]\nname = \"{user}\"\nrole = \"{role}\"\nverifier = \"{verifier}\"");
     Ok(())
+}
+
+/// Reads a line from the terminal on standard input with echo off, restoring it after.
+fn read_hidden(prompt: &str) -> anyhow::Result<String> {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    let stdin = io::stdin();
+    let saved = tcgetattr(&stdin).context("reading the terminal's settings")?;
+    let mut quiet = saved.clone();
+    quiet.local_modes.remove(LocalModes::ECHO);
+    eprint!("{prompt}");
+    tcsetattr(&stdin, OptionalActions::Flush, &quiet).context("turning echo off")?;
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    let restored = tcsetattr(&stdin, OptionalActions::Flush, &saved);
+    eprintln!();
+    read?;
+    restored.context("restoring the terminal")?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }

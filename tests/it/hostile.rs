@@ -93,3 +93,26 @@ async fn a_client_that_disconnects_mid_query_does_not_hurt_others() {
     }
     still_serving(&server).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_shorter_than_its_fields_gets_08p01() {
+    let server = TestServer::start();
+    let other = server.client().await;
+    // Parse ('P') whose body ends before its parameter-type count, then Bind
+    // ('B') with a body of one byte: each alone, right after startup.
+    for message in [&b"P\x00\x00\x00\x06s\x00"[..], &b"B\x00\x00\x00\x05x"[..]] {
+        let mut bytes = startup_packet();
+        bytes.extend_from_slice(message);
+        let got = send_and_drain(&server, &bytes).await;
+        let text = String::from_utf8_lossy(&got);
+        assert!(
+            text.contains("08P01") && text.contains("invalid message format"),
+            "reply: {text:?}"
+        );
+    }
+    other
+        .simple_query("SELECT 1")
+        .await
+        .expect("the other client is unaffected");
+    still_serving(&server).await;
+}

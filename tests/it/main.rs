@@ -3,11 +3,13 @@
 mod auth;
 mod cancel;
 mod catalog;
+mod fuzz;
 mod grafana;
 mod hostile;
 mod protocol;
 mod psql;
 mod schedule;
+mod security;
 mod seed;
 mod tidy;
 mod wire;

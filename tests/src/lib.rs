@@ -36,11 +36,18 @@ pub struct Options {
     pub config_file: Option<PathBuf>,
     /// Tables served besides the built-in ones.
     pub extra_tables: Vec<Arc<dyn hostgres_catalog::Table>>,
+    /// More configuration, as TOML (users, roles, hba, tls, limits...); the
+    /// listen address, state directory and socket directory are the test's.
+    pub toml: Option<String>,
 }
 
 /// A running server; dropping it shuts it down and removes its state directory.
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The directory of the Unix socket (`psql -h <dir> -p <port>`).
+    pub socket_dir: PathBuf,
+    /// The state directory (the self-signed certificate is in `tls/`).
+    pub state_dir: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
     _state: tempfile::TempDir,
@@ -55,15 +62,31 @@ impl TestServer {
     /// A server configured by `options`.
     pub fn start_with(options: Options) -> TestServer {
         let state = tempfile::tempdir().expect("state dir");
-        let mut raw = match &options.config_file {
-            Some(f) => RawConfig::load(Some(f), std::iter::empty()).expect("test config loads"),
-            None => RawConfig::default(),
+        let mut raw = match (&options.config_file, &options.toml) {
+            (Some(f), _) => {
+                RawConfig::load(Some(f), std::iter::empty()).expect("test config loads")
+            }
+            (None, Some(text)) => RawConfig::from_toml(text).expect("test configuration parses"),
+            (None, None) => RawConfig::default(),
         };
+        let state_dir = state.path().join("state");
+        let socket_dir = state.path().join("run");
         raw.listen = Some("127.0.0.1:0".to_owned());
-        raw.state_dir = Some(state.path().join("state"));
-        raw.host_root = options.host_root;
-        raw.limits.max_connections = options.max_connections;
-        raw.limits.statement_timeout_ms = options.statement_timeout_ms;
+        raw.state_dir = Some(state_dir.clone());
+        raw.unix_socket.directory = Some(socket_dir.clone());
+        if options.host_root.is_some() {
+            raw.host_root = options.host_root;
+        }
+        if options.max_connections.is_some() {
+            raw.limits.max_connections = options.max_connections;
+        }
+        if options.statement_timeout_ms.is_some() {
+            raw.limits.statement_timeout_ms = options.statement_timeout_ms;
+        }
+        // The audit trail of a test server is its own business.
+        if raw.audit.destination.is_none() {
+            raw.audit.destination = Some("off".to_owned());
+        }
         let mut config = raw.validate().expect("valid test config");
         config.sources.file = options.config_file;
         let extra_tables = options.extra_tables;
@@ -96,6 +119,8 @@ impl TestServer {
             .expect("server reports its address");
         TestServer {
             addr,
+            socket_dir,
+            state_dir,
             shutdown: Some(shutdown_tx),
             thread: Some(thread),
             _state: state,

@@ -16,6 +16,7 @@ pub const IN_FAILED_TRANSACTION: &str = "25P02";
 pub const NO_ACTIVE_TRANSACTION: &str = "25P01";
 pub const QUERY_CANCELED: &str = "57014";
 pub const ADMIN_SHUTDOWN: &str = "57P01";
+pub const IDLE_SESSION_TIMEOUT: &str = "57P05";
 pub const INVALID_PASSWORD: &str = "28P01";
 pub const INVALID_AUTHORIZATION: &str = "28000";
 pub const TOO_MANY_CONNECTIONS: &str = "53300";

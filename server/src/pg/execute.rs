@@ -111,18 +111,19 @@ fn truncate(s: &str, max: usize) -> &str {
 /// interruption by the timeout to PostgreSQL's timeout message.
 async fn run_on_engine(
     session: &Arc<Session>,
-    sql: String,
+    query: &QueryPlan,
     params: Vec<Value>,
     sink: EncodingSink,
 ) -> Result<Completed, ErrorInfo> {
     let started = Instant::now();
+    let (sql, source) = (query.sql.clone(), query.source.clone());
     tracing::debug!(sql = %truncate(&sql, 200), "run");
     // A statement that reads no table finishes in microseconds: run it here
     // rather than pay two thread switches for a blocking thread.
     let mut sink = sink;
     let inline = session.try_inline(|engine| {
         engine
-            .query_inline(&sql, &params, &mut sink)
+            .query_inline(&sql, &source, &params, &mut sink)
             .map(|done| done.map(|rows| (rows, engine.take_notices())))
     });
     match inline {
@@ -148,7 +149,7 @@ async fn run_on_engine(
     let timeout = session.settings.statement_timeout();
     let work = session.with_engine(move |engine| {
         let mut sink = sink;
-        let rows = engine.query(&sql, &params, &mut sink)?;
+        let rows = engine.query_as(&sql, &source, &params, &mut sink)?;
         sink.finish()?;
         Ok(Completed {
             sink,
@@ -229,7 +230,7 @@ pub async fn execute(
                 formats.clone(),
                 Some(session.settings.clone()),
             );
-            let done = run_on_engine(session, q.sql.clone(), params, sink).await?;
+            let done = run_on_engine(session, q, params, sink).await?;
             Ok(Executed {
                 output: Output::Rows {
                     columns: done.sink.columns().to_vec(),
@@ -259,7 +260,7 @@ pub async fn execute(
             }
             let sink =
                 EncodingSink::values(known_types(query, None), Some(session.settings.clone()));
-            let done = run_on_engine(session, query.sql.clone(), params, sink).await?;
+            let done = run_on_engine(session, query, params, sink).await?;
             let cursor = Cursor::new(
                 done.sink.columns().to_vec(),
                 done.sink.values,
@@ -324,7 +325,7 @@ pub async fn execute(
                 known_types(query, None),
                 Some(session.settings.clone()),
             );
-            let done = run_on_engine(session, query.sql.clone(), params, sink).await?;
+            let done = run_on_engine(session, query, params, sink).await?;
             Ok(Executed {
                 output: Output::Copy {
                     binary: done.sink.copy_is_binary(),

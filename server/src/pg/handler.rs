@@ -124,8 +124,10 @@ impl SimpleQueryHandler for QueryHandler {
         let mut failed = false;
         for text in statements {
             let result = async {
-                let plan = cached_plan(&wire, text, |t| plan(t, &self.registry))
-                    .map_err(|e| catalog_error_info(&e))?;
+                let plan = cached_plan(&wire, text, |t| plan(t, &self.registry)).map_err(|e| {
+                    session.report_plan_failure(text, &e);
+                    catalog_error_info(&e)
+                })?;
                 execute::execute(&cx, &plan, Vec::new(), Format::UnifiedText, None).await
             }
             .instrument(span.clone())
@@ -235,8 +237,11 @@ impl ExtendedQueryHandler for QueryHandler {
         let wire = Wire::of(client)?;
         let session = Arc::clone(&wire.session);
         let name = message.name.unwrap_or_default();
-        let plan = cached_plan(&wire, &message.query, |t| plan_one(t, &self.registry))
-            .map_err(pg_error)?;
+        let plan =
+            cached_plan(&wire, &message.query, |t| plan_one(t, &self.registry)).map_err(|e| {
+                session.report_plan_failure(&message.query, &e);
+                pg_error(e)
+            })?;
         if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
             return Err(user_error(crate::pg::compat::failed_transaction_error()));
         }

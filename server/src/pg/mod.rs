@@ -66,7 +66,9 @@ impl ErrorHandler for Errors {
     }
 }
 
-/// Everything pgwire needs to serve a connection.
+/// Everything pgwire needs to serve a connection; each connection gets a
+/// copy with its own `startup`.
+#[derive(Clone)]
 pub struct Handlers {
     pub startup: Arc<Startup>,
     pub query: Arc<QueryHandler>,

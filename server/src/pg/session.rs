@@ -129,6 +129,13 @@ impl Session {
         Some(f(&mut engine))
     }
 
+    /// Reports a statement that failed to plan to the engine's observers
+    /// (the audit log), as a statement that ran does itself.
+    pub fn report_plan_failure(&self, source: &str, error: &CatalogError) {
+        let engine = self.engine.lock().unwrap_or_else(|p| p.into_inner());
+        engine.observe_failure(source, error);
+    }
+
     /// Runs `f` on the engine in a blocking thread, so a slow table never stalls
     /// the async workers that serve other clients.
     pub async fn with_engine<T, F>(&self, f: F) -> Result<T, CatalogError>

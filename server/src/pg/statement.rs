@@ -22,6 +22,8 @@ use crate::pg::session::Session;
 pub struct QueryPlan {
     /// The statement in SQLite's dialect.
     pub sql: String,
+    /// The statement as the client wrote it, for the audit log.
+    pub source: String,
     pub param_types: Vec<Option<ColumnType>>,
     pub column_hints: Vec<Option<ColumnType>>,
 }
@@ -68,6 +70,7 @@ fn query_of(text: &str, registry: &Registry, what: &str) -> Result<QueryPlan, Ca
     match translate(text, registry)? {
         Statement::Query(q) => Ok(QueryPlan {
             sql: q.sql,
+            source: text.to_owned(),
             param_types: q.param_types,
             column_hints: q.column_hints,
         }),
@@ -82,6 +85,7 @@ pub fn plan(text: &str, registry: &Registry) -> Result<Plan, CatalogError> {
     Ok(match translate(text, registry)? {
         Statement::Query(q) => Plan::Query(QueryPlan {
             sql: q.sql,
+            source: text.to_owned(),
             param_types: q.param_types,
             column_hints: q.column_hints,
         }),

@@ -1,0 +1,235 @@
+//! One connection, from the first byte to the last: TLS negotiation, the
+//! startup deadline, the idle-session timeout, and the message loop.
+//!
+//! This is pgwire's own loop (`pgwire::tokio::process_socket`) with the
+//! timeouts hostgres needs: a client that opens a socket and says nothing,
+//! or never finishes authenticating, is dropped when the startup deadline
+//! passes; an authenticated session that stays idle longer than
+//! `idle_session_timeout` is told why and closed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use std::panic::AssertUnwindSafe;
+
+use futures::{FutureExt, SinkExt, StreamExt};
+use pgwire::api::ErrorHandler;
+use pgwire::api::{ClientInfo, DefaultClient, PgWireConnectionState, PgWireServerHandlers};
+use pgwire::error::{ErrorInfo, PgWireError};
+use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
+use pgwire::tokio::server::{
+    MaybeTls, PgWireMessageServerCodec, negotiate_tls, process_error, process_message,
+};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpStream, UnixStream};
+use tokio::time::Instant;
+use tokio_util::codec::Framed;
+
+use crate::pg::Handlers;
+use crate::pg::error::{IDLE_SESSION_TIMEOUT, PROTOCOL_VIOLATION};
+use crate::pg::startup::{Peer, Startup, StartupShared};
+use crate::tls::Tls;
+
+/// What every connection task shares.
+pub struct Shared {
+    pub handlers: Handlers,
+    pub startup: Arc<StartupShared>,
+    pub tls: Option<Arc<Tls>>,
+    pub startup_timeout: Duration,
+    pub idle_session_timeout: Duration,
+}
+
+/// The extended-protocol statement type pgwire carries: hostgres keeps its
+/// own prepared statements per connection, so pgwire only sees their text.
+type Codec = PgWireMessageServerCodec<String>;
+
+/// Serves a TCP connection: TLS if the client asks (and TLS is on), then the protocol.
+pub async fn serve_tcp(shared: Arc<Shared>, socket: TcpStream, id: u64) {
+    let Ok(peer) = socket.peer_addr() else {
+        return;
+    };
+    let deadline = Instant::now() + shared.startup_timeout;
+    let acceptor = shared.tls.as_ref().map(|t| t.acceptor());
+    let framed =
+        match tokio::time::timeout_at(deadline, negotiate_tls::<String>(socket, acceptor)).await {
+            Err(_) => {
+                tracing::info!("startup timeout: the client did not finish TLS negotiation");
+                return;
+            }
+            Ok(Err(e)) => {
+                tracing::info!(error = %e, "TLS negotiation failed");
+                return;
+            }
+            // A direct TLS handshake while TLS is off.
+            Ok(Ok(None)) => return,
+            Ok(Ok(Some(framed))) => framed,
+        };
+    drive(&shared, framed, id, Peer::Tcp(peer), deadline).await;
+}
+
+/// Serves a Unix-socket connection, with the peer's credentials from the kernel.
+pub async fn serve_unix(shared: Arc<Shared>, socket: UnixStream, id: u64) {
+    let deadline = Instant::now() + shared.startup_timeout;
+    let peer = match socket.peer_cred() {
+        Ok(cred) => Peer::Unix {
+            uid: cred.uid(),
+            pid: cred.pid(),
+            user: os_user_name(cred.uid()),
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the Unix socket peer's credentials");
+            return;
+        }
+    };
+    // pgwire has no address for a Unix peer; the startup uses `Peer` instead.
+    let unspecified = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let mut framed = Framed::new(
+        MaybeTls::Unix(socket),
+        Codec::new(DefaultClient::new(unspecified, false)),
+    );
+    framed.set_state(PgWireConnectionState::AwaitingStartup);
+    drive(&shared, framed, id, peer, deadline).await;
+}
+
+/// The name of a local user, as the system's user database knows it.
+fn os_user_name(uid: u32) -> Option<String> {
+    nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+        .ok()
+        .flatten()
+        .map(|u| u.name)
+}
+
+enum Next {
+    Message(PgWireFrontendMessage),
+    Closed,
+    /// A message pgwire's decoder could not take apart.
+    Malformed,
+    StartupTimeout,
+    IdleTimeout,
+}
+
+async fn drive<S>(
+    shared: &Shared,
+    mut socket: Framed<S, Codec>,
+    id: u64,
+    peer: Peer,
+    deadline: Instant,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
+{
+    let startup = Arc::new(Startup::new(Arc::clone(&shared.startup), id, peer));
+    let handlers = Handlers {
+        startup,
+        ..shared.handlers.clone()
+    };
+    let startup_handler = Arc::clone(&handlers.startup);
+    let simple = Arc::clone(&handlers.query);
+    let extended = Arc::clone(&handlers.query);
+    let copy = handlers.copy_handler();
+    let cancel = handlers.cancel_handler();
+    let errors = handlers.error_handler();
+    let idle = shared.idle_session_timeout;
+    loop {
+        let starting = matches!(
+            socket.state(),
+            PgWireConnectionState::AwaitingStartup
+                | PgWireConnectionState::AuthenticationInProgress
+        );
+        let next = if starting {
+            tokio::select! {
+                () = tokio::time::sleep_until(deadline) => Next::StartupTimeout,
+                m = read_message(&mut socket) => m,
+            }
+        } else if !idle.is_zero() && matches!(socket.state(), PgWireConnectionState::ReadyForQuery)
+        {
+            tokio::select! {
+                () = tokio::time::sleep(idle) => Next::IdleTimeout,
+                m = read_message(&mut socket) => m,
+            }
+        } else {
+            read_message(&mut socket).await
+        };
+        let message = match next {
+            Next::Message(m) => m,
+            Next::Closed => break,
+            Next::Malformed => {
+                tracing::info!("closing the connection: malformed protocol message");
+                let info = ErrorInfo::new(
+                    "FATAL".to_owned(),
+                    PROTOCOL_VIOLATION.to_owned(),
+                    "invalid message format: a message body is shorter than its fields".to_owned(),
+                );
+                let _ = socket
+                    .send(PgWireBackendMessage::ErrorResponse(info.into()))
+                    .await;
+                break;
+            }
+            Next::StartupTimeout => {
+                tracing::info!("startup timeout: the client did not authenticate in time");
+                break;
+            }
+            Next::IdleTimeout => {
+                tracing::info!(idle_ms = idle.as_millis() as u64, "idle-session timeout");
+                let info = ErrorInfo::new(
+                    "FATAL".to_owned(),
+                    IDLE_SESSION_TIMEOUT.to_owned(),
+                    "terminating connection due to idle-session timeout".to_owned(),
+                );
+                let _ = socket
+                    .send(PgWireBackendMessage::ErrorResponse(info.into()))
+                    .await;
+                break;
+            }
+        };
+        // A client that sends Terminate waits for the server to close the socket.
+        if matches!(message, PgWireFrontendMessage::Terminate(_)) {
+            break;
+        }
+        let extended_message = match socket.state() {
+            PgWireConnectionState::CopyInProgress(extended) => extended,
+            _ => message.is_extended_query(),
+        };
+        let is_cancel = matches!(message, PgWireFrontendMessage::CancelRequest(_));
+        if let Err(mut e) = process_message(
+            message,
+            &mut socket,
+            Arc::clone(&startup_handler),
+            Arc::clone(&simple),
+            Arc::clone(&extended),
+            Arc::clone(&copy),
+            Arc::clone(&cancel),
+        )
+        .await
+        {
+            errors.on_error(&socket, &mut e);
+            let fatal = is_fatal(&e);
+            if process_error(&mut socket, e, extended_message)
+                .await
+                .is_err()
+                || fatal
+            {
+                break;
+            }
+        }
+        if is_cancel {
+            break;
+        }
+    }
+}
+
+/// The next message from the client. pgwire's message decoders read fields
+/// without checking that the body holds them, so a truncated message panics
+/// inside the codec; the panic is caught here and ends only this connection.
+async fn read_message<S>(socket: &mut Framed<S, Codec>) -> Next
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
+{
+    match AssertUnwindSafe(socket.next()).catch_unwind().await {
+        Ok(m) => m.and_then(Result::ok).map_or(Next::Closed, Next::Message),
+        Err(_) => Next::Malformed,
+    }
+}
+
+fn is_fatal(e: &PgWireError) -> bool {
+    e.is_fatal()
+}
