@@ -23,7 +23,12 @@ fn node_postgres_queries_types_errors_and_cursor() {
         host_root: Some(fixture_root("basic")),
         ..Options::default()
     });
-    let out = Script { program: &node, args: &["client.js"], dir: &dir }.run(&server);
+    let out = Script {
+        program: &node,
+        args: &["client.js"],
+        dir: &dir,
+    }
+    .run(&server);
     assert_eq!(
         out,
         r#"simple: [{"big":"1","small":2,"yes":true,"word":"x"}]

@@ -22,9 +22,18 @@ fn run(server: &TestServer, modules: &str, args: &[&str]) -> String {
     let python = python();
     let dir = clients_dir("python");
     let import = format!("import {modules}");
-    Script { program: &python, args: &["-c", &import], dir: &dir }
-        .require(&format!("Python module(s) {modules}"), INSTALL);
-    Script { program: &python, args, dir: &dir }.run(server)
+    Script {
+        program: &python,
+        args: &["-c", &import],
+        dir: &dir,
+    }
+    .require(&format!("Python module(s) {modules}"), INSTALL);
+    Script {
+        program: &python,
+        args,
+        dir: &dir,
+    }
+    .run(server)
 }
 
 #[test]
@@ -106,13 +115,21 @@ scalar: 1
 #[test]
 fn sqlalchemy_with_psycopg2_reflects_and_queries() {
     let server = fixture_server();
-    let out = run(&server, "sqlalchemy, psycopg2", &["sqlalchemy_client.py", "psycopg2"]);
+    let out = run(
+        &server,
+        "sqlalchemy, psycopg2",
+        &["sqlalchemy_client.py", "psycopg2"],
+    );
     assert_eq!(out, SQLALCHEMY_OUT);
 }
 
 #[test]
 fn sqlalchemy_with_psycopg3_reflects_and_queries() {
     let server = fixture_server();
-    let out = run(&server, "sqlalchemy, psycopg", &["sqlalchemy_client.py", "psycopg"]);
+    let out = run(
+        &server,
+        "sqlalchemy, psycopg",
+        &["sqlalchemy_client.py", "psycopg"],
+    );
     assert_eq!(out, SQLALCHEMY_OUT);
 }

@@ -52,7 +52,13 @@ impl Script<'_> {
         // No bytecode caches in the source tree, and no user settings that
         // would point a client somewhere else.
         cmd.env("PYTHONDONTWRITEBYTECODE", "1");
-        for var in ["PGSERVICE", "PGSERVICEFILE", "PGPASSFILE", "PGOPTIONS", "PGSSLMODE"] {
+        for var in [
+            "PGSERVICE",
+            "PGSERVICEFILE",
+            "PGPASSFILE",
+            "PGOPTIONS",
+            "PGSSLMODE",
+        ] {
             cmd.env_remove(var);
         }
         cmd

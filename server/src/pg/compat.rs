@@ -149,7 +149,10 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
             st.txn = Txn::Open;
             Ok(tag("ROLLBACK"))
         }
-        SessionCommand::TransactionMode { session: true, isolation } => {
+        SessionCommand::TransactionMode {
+            session: true,
+            isolation,
+        } => {
             if let Some(level) = isolation {
                 set_isolation(session, "default_transaction_isolation", &level)?;
                 if st.txn == Txn::Idle {
@@ -164,7 +167,9 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
         } => {
             if st.txn == Txn::Idle {
                 return Ok(Outcome {
-                    notices: vec!["SET TRANSACTION can only be used in transaction blocks".to_owned()],
+                    notices: vec![
+                        "SET TRANSACTION can only be used in transaction blocks".to_owned(),
+                    ],
                     ..tag("SET")
                 });
             }
@@ -262,7 +267,9 @@ fn set_isolation(session: &Session, name: &str, level: &str) -> Result<(), Error
 /// session's default, as `SHOW transaction_isolation` then reports.
 fn end_isolation(session: &Session) {
     if let Ok(default) = session.settings.get("default_transaction_isolation") {
-        let _ = session.settings.set("transaction_isolation", Some(&default));
+        let _ = session
+            .settings
+            .set("transaction_isolation", Some(&default));
     }
 }
 
