@@ -52,7 +52,7 @@ impl LocalSession {
     fn run_one(&mut self, text: &str) -> Result<Output, CatalogError> {
         match translate(text, &self.registry)? {
             Statement::Query(q) => Ok(Output::Rows(self.engine.query_all(&q.sql, &[])?)),
-            Statement::Session(SessionCommand::Begin) => {
+            Statement::Session(SessionCommand::Begin { .. }) => {
                 self.engine.set_snapshot(true);
                 Ok(Output::Done("BEGIN".to_owned()))
             }

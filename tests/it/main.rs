@@ -3,6 +3,8 @@
 mod auth;
 mod cancel;
 mod catalog;
+mod clients_node;
+mod clients_python;
 mod fuzz;
 mod grafana;
 mod hostile;

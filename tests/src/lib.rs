@@ -4,6 +4,9 @@
 //! Layout:
 //! - [`TestServer`]: start, connect (tokio-postgres, psql), stop.
 //! - [`fixture_root`]: the fixture hosts under `tests/fixtures/hosts/`.
+//! - [`clients`]: scripts of other languages' client libraries run against a server.
+
+pub mod clients;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

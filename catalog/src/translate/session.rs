@@ -20,8 +20,9 @@ pub enum SessionCommand {
     Reset { name: Option<String> },
     /// `SHOW name`, or `SHOW ALL` when `name` is `None`.
     Show { name: Option<String> },
-    /// `BEGIN` / `START TRANSACTION`, with their modes as written.
-    Begin,
+    /// `BEGIN` / `START TRANSACTION`, with the isolation level it names
+    /// (`repeatable read`, lower case), if any.
+    Begin { isolation: Option<String> },
     /// `COMMIT` / `END`.
     Commit,
     /// `ROLLBACK` / `ABORT`.
@@ -32,8 +33,13 @@ pub enum SessionCommand {
     Release(String),
     /// `ROLLBACK TO [SAVEPOINT] name`.
     RollbackTo(String),
-    /// `SET TRANSACTION ...` / `SET SESSION CHARACTERISTICS ...`: accepted, nothing to change.
-    TransactionMode,
+    /// `SET TRANSACTION ...` (`session: false`) or `SET SESSION
+    /// CHARACTERISTICS AS TRANSACTION ...` (`session: true`), with the
+    /// isolation level it names, if any.
+    TransactionMode {
+        session: bool,
+        isolation: Option<String>,
+    },
     /// `DISCARD ALL|PLANS|TEMP|SEQUENCES`.
     Discard,
     /// `DEALLOCATE [PREPARE] name|ALL`; `None` is ALL.
@@ -129,6 +135,33 @@ fn is_kw(token: Option<&String>, kw: &str) -> bool {
     token.is_some_and(|t| t.eq_ignore_ascii_case(kw))
 }
 
+/// The level after `ISOLATION LEVEL` in a transaction's modes, lower case
+/// as SHOW prints it; `None` when the modes name none.
+fn isolation_level(t: &[String]) -> Result<Option<String>, CatalogError> {
+    let Some(at) = t
+        .windows(2)
+        .position(|w| is_kw(Some(&w[0]), "ISOLATION") && is_kw(Some(&w[1]), "LEVEL"))
+    else {
+        return Ok(None);
+    };
+    let word = |i: usize| t.get(at + 2 + i);
+    let level = if is_kw(word(0), "SERIALIZABLE") {
+        "serializable"
+    } else if is_kw(word(0), "REPEATABLE") && is_kw(word(1), "READ") {
+        "repeatable read"
+    } else if is_kw(word(0), "READ") && is_kw(word(1), "COMMITTED") {
+        "read committed"
+    } else if is_kw(word(0), "READ") && is_kw(word(1), "UNCOMMITTED") {
+        "read uncommitted"
+    } else {
+        return Err(CatalogError::Syntax(format!(
+            "syntax error at or near \"{}\" (isolation levels: SERIALIZABLE, REPEATABLE READ, READ COMMITTED, READ UNCOMMITTED)",
+            word(0).map_or("", String::as_str)
+        )));
+    };
+    Ok(Some(level.to_owned()))
+}
+
 /// A SET value as text: quotes removed, words lower-cased as PostgreSQL does.
 fn value_text(token: &str) -> String {
     if let Some(inner) = token.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
@@ -174,14 +207,24 @@ pub fn classify(sql: &str) -> Result<Option<SessionCommand>, CatalogError> {
         _ => {}
     }
     let t: Vec<String> = located.into_iter().map(|(t, _)| t).collect();
+    let isolation = || isolation_level(&t);
     let syntax = |what: &str| CatalogError::Syntax(format!("syntax error in {what}: {sql}"));
     let cmd = match first.as_str() {
         "SET" => {
             let mut i = 1;
             let mut local = false;
             if is_kw(t.get(i), "SESSION") {
-                if is_kw(t.get(i + 1), "CHARACTERISTICS") || is_kw(t.get(i + 1), "AUTHORIZATION") {
-                    return Ok(Some(SessionCommand::TransactionMode));
+                if is_kw(t.get(i + 1), "CHARACTERISTICS") {
+                    return Ok(Some(SessionCommand::TransactionMode {
+                        session: true,
+                        isolation: isolation()?,
+                    }));
+                }
+                if is_kw(t.get(i + 1), "AUTHORIZATION") {
+                    return Ok(Some(SessionCommand::TransactionMode {
+                        session: true,
+                        isolation: None,
+                    }));
                 }
                 i += 1;
             } else if is_kw(t.get(i), "LOCAL") {
@@ -189,7 +232,10 @@ pub fn classify(sql: &str) -> Result<Option<SessionCommand>, CatalogError> {
                 i += 1;
             }
             if is_kw(t.get(i), "TRANSACTION") {
-                return Ok(Some(SessionCommand::TransactionMode));
+                return Ok(Some(SessionCommand::TransactionMode {
+                    session: false,
+                    isolation: isolation()?,
+                }));
             }
             let (name, value_at) = if is_kw(t.get(i), "TIME") && is_kw(t.get(i + 1), "ZONE") {
                 ("timezone".to_owned(), i + 2)
@@ -248,8 +294,12 @@ pub fn classify(sql: &str) -> Result<Option<SessionCommand>, CatalogError> {
             },
             None => return Err(syntax("SHOW")),
         },
-        "BEGIN" => SessionCommand::Begin,
-        "START" if is_kw(t.get(1), "TRANSACTION") => SessionCommand::Begin,
+        "BEGIN" => SessionCommand::Begin {
+            isolation: isolation()?,
+        },
+        "START" if is_kw(t.get(1), "TRANSACTION") => SessionCommand::Begin {
+            isolation: isolation()?,
+        },
         "COMMIT" | "END" => SessionCommand::Commit,
         "ABORT" => SessionCommand::Rollback,
         "ROLLBACK" => {
@@ -331,7 +381,17 @@ mod tests {
         assert_eq!(
             classify("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED")
                 .unwrap(),
-            Some(SessionCommand::TransactionMode)
+            Some(SessionCommand::TransactionMode {
+                session: true,
+                isolation: Some("read committed".into())
+            })
+        );
+        assert_eq!(
+            classify("SET TRANSACTION READ ONLY").unwrap(),
+            Some(SessionCommand::TransactionMode {
+                session: false,
+                isolation: None
+            })
         );
         assert!(classify("SET").is_err());
     }
@@ -340,12 +400,21 @@ mod tests {
     fn transactions_and_writes() {
         assert_eq!(
             classify("begin isolation level repeatable read").unwrap(),
-            Some(SessionCommand::Begin)
+            Some(SessionCommand::Begin {
+                isolation: Some("repeatable read".into())
+            })
+        );
+        assert_eq!(
+            classify("START TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ ONLY").unwrap(),
+            Some(SessionCommand::Begin {
+                isolation: Some("serializable".into())
+            })
         );
         assert_eq!(
             classify("START TRANSACTION").unwrap(),
-            Some(SessionCommand::Begin)
+            Some(SessionCommand::Begin { isolation: None })
         );
+        assert!(classify("BEGIN ISOLATION LEVEL SOMETIMES").is_err());
         assert_eq!(
             classify("rollback to savepoint s1").unwrap(),
             Some(SessionCommand::RollbackTo("s1".into()))

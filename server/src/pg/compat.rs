@@ -59,9 +59,17 @@ pub fn allowed_when_failed(cmd: &SessionCommand) -> bool {
 pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo> {
     let mut st = session.state();
     match cmd {
-        SessionCommand::Begin => {
+        SessionCommand::Begin { isolation } => {
             if st.txn == Txn::Idle {
                 st.txn = Txn::Open;
+                let level = match isolation {
+                    Some(level) => level,
+                    None => session
+                        .settings
+                        .get("default_transaction_isolation")
+                        .unwrap_or_else(|_| "read committed".to_owned()),
+                };
+                set_isolation(session, "transaction_isolation", &level)?;
                 Ok(Outcome {
                     snapshot: Some(true),
                     ..tag("BEGIN")
@@ -74,6 +82,7 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
             }
         }
         SessionCommand::Commit => {
+            end_isolation(session);
             let previous = st.txn;
             st.txn = Txn::Idle;
             st.savepoints.clear();
@@ -94,6 +103,7 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
             }
         }
         SessionCommand::Rollback => {
+            end_isolation(session);
             let previous = st.txn;
             st.txn = Txn::Idle;
             st.savepoints.clear();
@@ -139,7 +149,35 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
             st.txn = Txn::Open;
             Ok(tag("ROLLBACK"))
         }
-        SessionCommand::TransactionMode => Ok(tag("SET")),
+        SessionCommand::TransactionMode {
+            session: true,
+            isolation,
+        } => {
+            if let Some(level) = isolation {
+                set_isolation(session, "default_transaction_isolation", &level)?;
+                if st.txn == Txn::Idle {
+                    set_isolation(session, "transaction_isolation", &level)?;
+                }
+            }
+            Ok(tag("SET"))
+        }
+        SessionCommand::TransactionMode {
+            session: false,
+            isolation,
+        } => {
+            if st.txn == Txn::Idle {
+                return Ok(Outcome {
+                    notices: vec![
+                        "SET TRANSACTION can only be used in transaction blocks".to_owned(),
+                    ],
+                    ..tag("SET")
+                });
+            }
+            if let Some(level) = isolation {
+                set_isolation(session, "transaction_isolation", &level)?;
+            }
+            Ok(tag("SET"))
+        }
         SessionCommand::Discard => {
             session.settings.reset_all();
             Ok(tag("DISCARD ALL"))
@@ -213,6 +251,25 @@ pub fn run(session: &Session, cmd: SessionCommand) -> Result<Outcome, ErrorInfo>
             "cursor and COPY statements run on the connection",
             None,
         )),
+    }
+}
+
+/// Sets an isolation parameter (`transaction_isolation` or its default).
+fn set_isolation(session: &Session, name: &str, level: &str) -> Result<(), ErrorInfo> {
+    session
+        .settings
+        .set(name, Some(level))
+        .map(drop)
+        .map_err(|e| catalog_error_info(&e))
+}
+
+/// At the end of a transaction its isolation level falls back to the
+/// session's default, as `SHOW transaction_isolation` then reports.
+fn end_isolation(session: &Session) {
+    if let Ok(default) = session.settings.get("default_transaction_isolation") {
+        let _ = session
+            .settings
+            .set("transaction_isolation", Some(&default));
     }
 }
 

@@ -310,7 +310,10 @@ impl EncodingSink {
             Framing::Copy(framer) => {
                 let names: Vec<String> = self.columns.iter().map(|c| c.name.clone()).collect();
                 framer.start(&names, &mut self.buf)?;
-                if !self.buf.is_empty() {
+                // PostgreSQL sends the binary header in the same CopyData
+                // message as the first row (or the trailer), and psycopg
+                // parses it so; a text header line is a message of its own.
+                if !self.buf.is_empty() && !framer.is_binary() {
                     self.rows.push(self.buf.split());
                 }
             }
