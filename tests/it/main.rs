@@ -3,8 +3,11 @@
 mod auth;
 mod cancel;
 mod catalog;
+mod clientsql;
 mod grafana;
 mod hostile;
+mod jdbc;
+mod pgx;
 mod protocol;
 mod psql;
 mod schedule;
