@@ -11,14 +11,15 @@ use hostgres_tests::{Options, PASSWORD, TestServer};
 
 /// The driver jar: `HOSTGRES_JDBC_JAR`, else where Debian installs it.
 fn driver_jar() -> PathBuf {
-    std::env::var_os("HOSTGRES_JDBC_JAR")
-        .map_or_else(|| PathBuf::from("/usr/share/java/postgresql.jar"), PathBuf::from)
+    std::env::var_os("HOSTGRES_JDBC_JAR").map_or_else(
+        || PathBuf::from("/usr/share/java/postgresql.jar"),
+        PathBuf::from,
+    )
 }
 
 /// Runs the Java program (as a single-file source) and returns its lines, split on tabs.
 fn run_program(server: &TestServer) -> Vec<Vec<String>> {
-    let program =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("clients/jdbc/HostgresJdbc.java");
+    let program = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("clients/jdbc/HostgresJdbc.java");
     let jar = driver_jar();
     assert!(
         jar.exists(),
@@ -82,11 +83,21 @@ fn pgjdbc_queries_and_reads_metadata() {
     // Prepared statements: an int parameter, then a string and a long one;
     // from the first execution pgjdbc uses a named server-side statement.
     let expected: Vec<Vec<String>> = (0..3)
-        .map(|round| vec![round.to_string(), "733".into(), "redis-server".into(), "1".into()])
+        .map(|round| {
+            vec![
+                round.to_string(),
+                "733".into(),
+                "redis-server".into(),
+                "1".into(),
+            ]
+        })
         .collect();
     assert_eq!(tagged(&lines, "by_pid"), expected);
     assert_eq!(tagged(&lines, "server_prepared"), [["true"]]);
-    assert_eq!(tagged(&lines, "by_name"), [["0", "1"], ["1", "1"], ["2", "1"]]);
+    assert_eq!(
+        tagged(&lines, "by_name"),
+        [["0", "1"], ["1", "1"], ["2", "1"]]
+    );
 
     // Result set types, as named by pgjdbc and as Java objects.
     for round in ["0", "1"] {
@@ -104,7 +115,13 @@ fn pgjdbc_queries_and_reads_metadata() {
                 vec!["t", "text", "12", "String", "x"],
                 vec!["b", "bool", "-7", "Boolean", "t"],
                 vec!["d", "date", "91", "Date", "2024-01-02"],
-                vec!["ts", "timestamptz", "93", "Timestamp", "2024-01-02 03:04:05+00"],
+                vec![
+                    "ts",
+                    "timestamptz",
+                    "93",
+                    "Timestamp",
+                    "2024-01-02 03:04:05+00"
+                ],
                 vec!["pid", "int8", "-5", "Long", "1"],
             ],
             "round {round}"
