@@ -1216,7 +1216,9 @@ impl Rewriter<'_> {
                     Ty::Known(ColumnType::Bool) => call("bool_out", vec![inner]),
                     Ty::Known(ColumnType::Array(_)) => call("array_out", vec![inner]),
                     Ty::Known(ColumnType::Bytea) => call("bytea_out", vec![inner]),
-                    t if t.is_text() || t.is_moment() || t == INTERVAL => inner,
+                    // Values of these types are stored as text already; the
+                    // cast still hides the column's declared type, so the
+                    // result is described as text (`typtype::text`).
                     _ => build::sqlite_cast(inner, "TEXT"),
                 };
                 match max {

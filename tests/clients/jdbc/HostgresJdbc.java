@@ -113,8 +113,10 @@ public class HostgresJdbc {
             while (rs.next()) {
                 keys++;
             }
+            out("primary_keys", keys);
+        } catch (SQLException e) {
+            out("primary_keys", "error", e.getSQLState(), e.getMessage());
         }
-        out("primary_keys", keys);
     }
 
     static void errors(Connection conn) throws SQLException {
