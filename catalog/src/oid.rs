@@ -39,9 +39,15 @@ fn fnv1a(parts: &[&str]) -> u32 {
     h
 }
 
-/// A stable OID for a user object named by `parts`, at or above [`FIRST_USER_OID`].
+/// The largest OID hostgres hands out: pgjdbc holds OIDs in a signed 32-bit
+/// `int` and writes them into its catalog queries (the base table of a
+/// result column), so an OID above `i32::MAX` would be sent back negative.
+pub const LAST_HASHED_OID: u32 = i32::MAX as u32;
+
+/// A stable OID for a user object named by `parts`, from [`FIRST_USER_OID`]
+/// to [`LAST_HASHED_OID`].
 pub fn hashed_oid(parts: &[&str]) -> u32 {
-    FIRST_USER_OID + fnv1a(parts) % (u32::MAX - FIRST_USER_OID)
+    FIRST_USER_OID + fnv1a(parts) % (LAST_HASHED_OID - FIRST_USER_OID)
 }
 
 /// PostgreSQL's OIDs of its catalog tables, which clients look up by number.
@@ -160,7 +166,7 @@ mod tests {
         );
         assert_eq!(
             hashed_oid(&["public", "processes"]),
-            16384 + fnv1a(&["public", "processes"]) % (u32::MAX - 16384)
+            16384 + fnv1a(&["public", "processes"]) % (i32::MAX as u32 - 16384)
         );
         assert_eq!(table_oid(Namespace::PgCatalog, "pg_class"), 1259);
         let mut seen = HashMap::new();

@@ -1211,16 +1211,24 @@ impl Rewriter<'_> {
                 }
             }
             Conv::Text(max) => {
+                let stored_as_text = !matches!(
+                    it,
+                    Ty::Reg(_)
+                        | Ty::Known(ColumnType::Bool | ColumnType::Array(_) | ColumnType::Bytea)
+                ) && (it.is_text() || it.is_moment() || it == INTERVAL);
                 let text = match it {
                     Ty::Reg(r) => call(&format!("{}_out", r.name()), vec![inner]),
                     Ty::Known(ColumnType::Bool) => call("bool_out", vec![inner]),
                     Ty::Known(ColumnType::Array(_)) => call("array_out", vec![inner]),
                     Ty::Known(ColumnType::Bytea) => call("bytea_out", vec![inner]),
-                    t if t.is_text() || t.is_moment() || t == INTERVAL => inner,
+                    _ if stored_as_text => inner,
                     _ => build::sqlite_cast(inner, "TEXT"),
                 };
                 match max {
                     Some(n) => call("substr", vec![text, build::number(1), build::number(n)]),
+                    // The value is text already, but a bare column would keep
+                    // its declared type (`typtype::text` would be a "char").
+                    None if stored_as_text => build::sqlite_cast(text, "TEXT"),
                     None => text,
                 }
             }
