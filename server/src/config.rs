@@ -676,8 +676,23 @@ mod tests {
         // Every key is set in the example, so a new key must be documented there.
         assert!(raw.listen.is_some() && raw.state_dir.is_some() && raw.host_root.is_some());
         assert!(raw.log.level.is_some() && raw.log.format.is_some());
-        assert!(raw.limits.max_connections.is_some() && raw.limits.statement_timeout_ms.is_some());
+        let l = &raw.limits;
+        assert!(l.max_connections.is_some() && l.statement_timeout_ms.is_some());
+        assert!(l.max_statement_timeout_ms.is_some() && l.max_result_rows.is_some());
+        assert!(l.max_result_bytes.is_some() && l.max_query_memory_mb.is_some());
+        assert!(l.startup_timeout_ms.is_some() && l.idle_session_timeout_ms.is_some());
+        assert!(raw.tls.enabled.is_some());
+        assert!(raw.unix_socket.enabled.is_some() && raw.unix_socket.unknown_users.is_some());
+        assert_eq!(raw.hba.len(), 4);
+        assert!(raw.audit.destination.is_some() && raw.audit.statement_max_chars.is_some());
         assert_eq!(raw.users.len(), 1);
+        let role = &raw.roles["dashboards"];
+        assert!(role.tables.is_some() && role.statement_timeout_ms.is_some());
+        assert!(role.max_connections.is_some());
+        // The example's rules are the built-in default set.
+        let example = RawConfig::from_toml(text).expect("example parses");
+        let example = example.validate().expect("example validates");
+        assert_eq!(example.hba, hostgres_auth::HbaRules::default());
         let s = &raw.schedule;
         assert!(s.splay_percent.is_some() && s.default_interval.is_some() && s.epoch.is_some());
         assert!(s.host_identifier.is_some() && s.specified_identifier.is_some());
