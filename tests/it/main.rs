@@ -3,10 +3,13 @@
 mod auth;
 mod cancel;
 mod catalog;
+mod fdw;
 mod grafana;
 mod hostile;
+mod pgbench;
 mod protocol;
 mod psql;
+mod psql_output;
 mod schedule;
 mod seed;
 mod tidy;

@@ -4,6 +4,9 @@
 //! Layout:
 //! - [`TestServer`]: start, connect (tokio-postgres, psql), stop.
 //! - [`fixture_root`]: the fixture hosts under `tests/fixtures/hosts/`.
+//! - [`postgres::Postgres`]: a real PostgreSQL cluster started for a test.
+
+pub mod postgres;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
