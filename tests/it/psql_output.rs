@@ -27,11 +27,11 @@ fn expanded_display() {
     assert_eq!(
         out,
         "Expanded display is on.\n\
-         -[ RECORD 1 ]------\n\
+         -[ RECORD 1 ]--------\n\
          username  | root\n\
          uid       | 0\n\
          directory | /root\n\
-         -[ RECORD 2 ]------\n\
+         -[ RECORD 2 ]--------\n\
          username  | daemon\n\
          uid       | 1\n\
          directory | /usr/sbin\n\n"
