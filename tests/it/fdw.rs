@@ -116,6 +116,19 @@ fn imported_schema_joins_and_counts() {
     );
     assert!(!direct.is_empty());
     assert_eq!(remote.trim_end(), direct);
+    // The join itself runs on hostgres.
+    let plan = pg.sql(&format!("EXPLAIN (VERBOSE, COSTS OFF) {join}"));
+    let remote_sql = plan
+        .lines()
+        .find(|l| l.contains("Remote SQL:"))
+        .unwrap_or_else(|| panic!("no remote SQL in {plan}"));
+    assert_eq!(
+        remote_sql.trim(),
+        format!(
+            "Remote SQL: SELECT r2.username FROM (public.processes r1 INNER JOIN public.users r2 \
+             ON (((r1.uid = r2.uid)) AND ((r1.pid = {me}))))"
+        )
+    );
 
     // Inside one PostgreSQL transaction, postgres_fdw keeps one remote
     // REPEATABLE READ transaction: both reads see the same snapshot.
