@@ -5,8 +5,10 @@
 //! - [`TestServer`]: start, connect (tokio-postgres, psql), stop.
 //! - [`fixture_root`]: the fixture hosts under `tests/fixtures/hosts/`.
 //! - [`clients`]: scripts of other languages' client libraries run against a server.
+//! - [`postgres::Postgres`]: a real PostgreSQL cluster started for a test.
 
 pub mod clients;
+pub mod postgres;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
