@@ -6,6 +6,7 @@ mod catalog;
 mod clients_node;
 mod clients_python;
 mod clientsql;
+mod dialect;
 mod fdw;
 mod fuzz;
 mod grafana;

@@ -48,7 +48,7 @@ splay_percent = 0
 config_refresh_s = 1
 
 [schedule.watchdog]
-query_wall_ms = 300
+query_wall_ms = 5000
 
 [schedule.queries.hosts]
 query = "SELECT address, hostnames FROM etc_hosts"
@@ -122,10 +122,12 @@ fn unix_time(line: &str) -> i64 {
     v["unixTime"].as_i64().expect("unixTime")
 }
 
+/// The lines of the `hosts` query's run number `counter`.
 fn results_of(fx: &Fixture, counter: u64) -> Option<Vec<String>> {
     let lines: Vec<String> = fx
         .lines("osqueryd.results.log")
         .into_iter()
+        .filter(|l| l.starts_with(r#"{"name":"hosts","#))
         .filter(|l| l.contains(&format!("\"counter\":{counter},")))
         .collect();
     (!lines.is_empty()).then_some(lines)
