@@ -10,6 +10,9 @@
 //!
 //! Run with `cargo bench -p hostgres-server --bench foundation`.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -192,30 +195,8 @@ fn bench_wire() {
         })
         .await;
 
-        let state = tempfile::tempdir().expect("tempdir");
-        let mut raw = hostgres_server::config::RawConfig {
-            listen: Some("127.0.0.1:0".to_owned()),
-            state_dir: Some(state.path().to_path_buf()),
-            ..Default::default()
-        };
-        raw.log.level = Some("error".to_owned());
-        let config = raw.validate().expect("config");
-        let (server, _) = hostgres_server::prepare(config, Some("bench"))
-            .await
-            .expect("server");
-        let addr = server.local_addr();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let serving = tokio::spawn(server.serve(async {
-            let _ = stop_rx.await;
-        }));
-        let conninfo = format!(
-            "host=127.0.0.1 port={} user=hostgres password=bench dbname=hostgres",
-            addr.port()
-        );
-        let (pg, conn) = tokio_postgres::connect(&conninfo, tokio_postgres::NoTls)
-            .await
-            .expect("connect");
-        tokio::spawn(conn);
+        let server = common::BenchServer::start().await;
+        let pg = &server.client;
         let simple = round_trips_per_second(async || {
             pg.simple_query("SELECT 1").await.expect("select 1");
         })
@@ -230,9 +211,7 @@ fn bench_wire() {
             simple / echo_rate,
             prepared / echo_rate
         );
-        drop(pg);
-        let _ = stop_tx.send(());
-        let _ = serving.await;
+        server.stop().await;
     });
 }
 

@@ -4,6 +4,9 @@
 //!
 //! Run with `cargo bench -p hostgres-server --bench psql_describe`.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::time::{Duration, Instant};
 
 /// The queries of `\d processes` in psql 15's order, with `{oid}` where psql
@@ -72,30 +75,8 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let state = tempfile::tempdir().expect("tempdir");
-        let mut raw = hostgres_server::config::RawConfig {
-            listen: Some("127.0.0.1:0".to_owned()),
-            state_dir: Some(state.path().to_path_buf()),
-            ..Default::default()
-        };
-        raw.log.level = Some("error".to_owned());
-        let config = raw.validate().expect("config");
-        let (server, _) = hostgres_server::prepare(config, Some("bench"))
-            .await
-            .expect("server");
-        let addr = server.local_addr();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let serving = tokio::spawn(server.serve(async {
-            let _ = stop_rx.await;
-        }));
-        let conninfo = format!(
-            "host=127.0.0.1 port={} user=hostgres password=bench dbname=hostgres",
-            addr.port()
-        );
-        let (client, conn) = tokio_postgres::connect(&conninfo, tokio_postgres::NoTls)
-            .await
-            .expect("connect");
-        tokio::spawn(conn);
+        let server = common::BenchServer::start().await;
+        let client = &server.client;
 
         let oid = client
             .simple_query(QUERIES[0].1)
@@ -112,7 +93,7 @@ fn main() {
         let mut total = Duration::ZERO;
         for (name, sql) in QUERIES {
             let sql = sql.replace("{oid}", &oid);
-            let (median, worst) = time(&client, &sql).await;
+            let (median, worst) = time(client, &sql).await;
             total += median;
             let flag = if median > Duration::from_millis(5) {
                 "  over target"
@@ -122,8 +103,6 @@ fn main() {
             println!("{name:<14} {:>10.3} {:>10.3}{flag}", ms(median), ms(worst));
         }
         println!("{:<14} {:>10.3}", "all (median)", ms(total));
-        drop(client);
-        let _ = stop_tx.send(());
-        let _ = serving.await;
+        server.stop().await;
     });
 }
