@@ -8,7 +8,7 @@ use hostgres_tests::{Options, TestServer, fixture_root};
 /// How `.ci/run` installs the Python clients.
 const INSTALL: &str = "python3 -m venv /opt/hostgres-ci/venv && \
     /opt/hostgres-ci/venv/bin/pip install -r tests/clients/python/requirements.txt \
-    (tests use HOSTGRES_TEST_PYTHON, else that venv, else python3)";
+    (tests use CLIENT_TESTS_PYTHON, else that venv, else python3)";
 
 fn fixture_server() -> TestServer {
     TestServer::start_with(Options {

@@ -21,10 +21,10 @@ pub fn clients_dir(sub: &str) -> PathBuf {
         .join(sub)
 }
 
-/// The Python that runs the client scripts: `HOSTGRES_TEST_PYTHON`, else the
+/// The Python that runs the client scripts: `CLIENT_TESTS_PYTHON`, else the
 /// virtual environment `.ci/run` creates when it exists, else `python3`.
 pub fn python() -> String {
-    if let Ok(p) = std::env::var("HOSTGRES_TEST_PYTHON") {
+    if let Ok(p) = std::env::var("CLIENT_TESTS_PYTHON") {
         return p;
     }
     if Path::new(CI_VENV_PYTHON).exists() {
@@ -33,9 +33,9 @@ pub fn python() -> String {
     "python3".to_owned()
 }
 
-/// The Node.js that runs the client scripts: `HOSTGRES_TEST_NODE`, else `node`.
+/// The Node.js that runs the client scripts: `CLIENT_TESTS_NODE`, else `node`.
 pub fn node() -> String {
-    std::env::var("HOSTGRES_TEST_NODE").unwrap_or_else(|_| "node".to_owned())
+    std::env::var("CLIENT_TESTS_NODE").unwrap_or_else(|_| "node".to_owned())
 }
 
 /// A program with its arguments and working directory.
