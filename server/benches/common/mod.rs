@@ -19,6 +19,8 @@ impl BenchServer {
             ..Default::default()
         };
         raw.log.level = Some("error".to_owned());
+        // One audit line per statement would drown the figures.
+        raw.audit.destination = Some("off".to_owned());
         let config = raw.validate().expect("config");
         let (server, _) = hostgres_server::prepare(config, Some("bench"))
             .await
