@@ -4,8 +4,16 @@
 # prepared). Prints each server's tps and the hostgres/PostgreSQL ratio per mode;
 # the target is a ratio of at least 1.0 in every mode.
 #
-#   benches/pgbench.sh                 # 10 s per run, -c 4 -j 2
-#   DURATION=30 CLIENTS=8 THREADS=4 benches/pgbench.sh
+# Both servers are measured over the same transport: plain TCP by default, or
+# TLS for both with TLS=1 (PostgreSQL then serves hostgres' self-signed
+# certificate). hostgres offers TLS out of the box and libpq's default
+# sslmode=prefer would take it, so without this one server would be measured
+# with encryption and the other without. hostgres runs with its default
+# configuration, audit log included (AUDIT=off turns it off).
+#
+#   benches/pgbench.sh                 # 3 rounds of 5 s per server and mode, -c 4 -j 2, plain TCP
+#   TLS=1 benches/pgbench.sh           # both over TLS
+#   DURATION=10 ROUNDS=5 CLIENTS=8 THREADS=4 benches/pgbench.sh
 #   SERVER_BIN=/path/to/hostgres benches/pgbench.sh   # skip the release build
 #
 # Needs pgbench, and PostgreSQL 15's initdb/pg_ctl (Debian: postgresql-15; found
@@ -13,7 +21,8 @@
 # the `postgres` user. Both servers listen on 127.0.0.1 and are stopped on exit.
 set -euo pipefail
 
-DURATION=${DURATION:-10}
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-4}
 THREADS=${THREADS:-2}
 MODES=${MODES:-"simple extended prepared"}
@@ -79,20 +88,32 @@ wait_ready() {
     return 1
 }
 
+# hostgres, release build, a fresh state directory (where it makes its
+# self-signed certificate on start).
+HG_PORT=$(free_port)
+HOSTGRES_PASSWORD=bench HOSTGRES_LOG=warn HOSTGRES_AUDIT__DESTINATION=${AUDIT:-stderr} \
+    "$SERVER_BIN" serve --listen "127.0.0.1:$HG_PORT" --state-dir "$WORK/hostgres" \
+    >/dev/null 2>"$WORK/hostgres.log" &
+HOSTGRES_PID=$!
+wait_ready "$HG_PORT"
+
 # PostgreSQL 15, initialised in the work directory, trust authentication.
 mkdir "$WORK/pg" "$WORK/sock"
 [[ $(id -u) -eq 0 ]] && chown postgres "$WORK/pg" "$WORK/sock"
 as_pg "$PG_BINDIR/initdb" -D "$WORK/pg" -U postgres -A trust --no-sync >/dev/null
-PG_PORT=$(free_port)
-as_pg "$PG_BINDIR/pg_ctl" -D "$WORK/pg" -w -l "$WORK/sock/pg.log" \
-    -o "-p $PG_PORT -k $WORK/sock -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-
-# hostgres, release build, a fresh state directory.
-HG_PORT=$(free_port)
-HOSTGRES_PASSWORD=bench HOSTGRES_LOG=warn "$SERVER_BIN" serve \
-    --listen "127.0.0.1:$HG_PORT" --state-dir "$WORK/hostgres" >/dev/null 2>"$WORK/hostgres.log" &
-HOSTGRES_PID=$!
-wait_ready "$HG_PORT"
+PG_OPTS="-p $(free_port) -k $WORK/sock -c listen_addresses=127.0.0.1 -c fsync=off"
+if [[ ${TLS:-0} == 1 ]]; then
+    install -m 600 "$WORK/hostgres/tls/server.crt" "$WORK/pg/server.crt"
+    install -m 600 "$WORK/hostgres/tls/server.key" "$WORK/pg/server.key"
+    [[ $(id -u) -eq 0 ]] && chown postgres "$WORK/pg/server.crt" "$WORK/pg/server.key"
+    PG_OPTS+=" -c ssl=on"
+    export PGSSLMODE=require
+else
+    export PGSSLMODE=disable
+fi
+PG_PORT=${PG_OPTS#-p }
+PG_PORT=${PG_PORT%% *}
+as_pg "$PG_BINDIR/pg_ctl" -D "$WORK/pg" -w -l "$WORK/sock/pg.log" -o "$PG_OPTS" start >/dev/null
 
 echo "SELECT 1;" >"$WORK/select1.sql"
 
@@ -105,14 +126,24 @@ tps() {
         awk '/^tps = / { print $3 }'
 }
 
-echo "pgbench -c $CLIENTS -j $THREADS -T $DURATION -f select1.sql  ($(nproc) CPUs)"
+# The median of a list of numbers.
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+echo "pgbench -c $CLIENTS -j $THREADS -T $DURATION -f select1.sql, $ROUNDS alternating rounds, medians  ($(nproc) CPUs, sslmode=$PGSSLMODE, hostgres audit ${AUDIT:-on})"
 printf '%-10s %12s %12s %8s\n' mode hostgres postgresql ratio
 for mode in $MODES; do
-    pg=$(tps "$PG_PORT" postgres "$mode")
-    hg=$(tps "$HG_PORT" hostgres "$mode")
-    if [[ -z $pg || -z $hg ]]; then
+    pgs=() hgs=()
+    for _ in $(seq 1 "$ROUNDS"); do
+        pgs+=("$(tps "$PG_PORT" postgres "$mode")")
+        hgs+=("$(tps "$HG_PORT" hostgres "$mode")")
+    done
+    if [[ " ${pgs[*]} ${hgs[*]} " == *"  "* || -z ${pgs[0]} || -z ${hgs[0]} ]]; then
         echo "$mode: pgbench failed" >&2
         exit 1
     fi
+    pg=$(printf '%s\n' "${pgs[@]}" | median)
+    hg=$(printf '%s\n' "${hgs[@]}" | median)
     awk -v m="$mode" -v h="$hg" -v p="$pg" 'BEGIN { printf "%-10s %12.0f %12.0f %8.2f\n", m, h, p, h / p }'
 done

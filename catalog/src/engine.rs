@@ -239,6 +239,15 @@ impl Interrupter {
     }
 }
 
+/// What a prepared statement is, as far as running it inline needs:
+/// whether it reads a table, and its result columns. Both are fixed for a
+/// statement text, since tables are registered once.
+#[derive(Debug)]
+struct Shape {
+    reads_tables: bool,
+    columns: Vec<ColumnMeta>,
+}
+
 /// A SQLite connection serving the host's tables.
 pub struct Engine {
     conn: Connection,
@@ -248,8 +257,8 @@ pub struct Engine {
     snapshot: bool,
     /// Set by the authorizer when a statement being prepared reads a table.
     table_read: Arc<AtomicBool>,
-    /// Whether a statement (by its SQL) reads a table, learned at its first prepare.
-    reads_tables: Mutex<HashMap<String, bool>>,
+    /// What a statement (by its SQL) reads and returns, learned at its first prepare.
+    shapes: Mutex<HashMap<String, Arc<Shape>>>,
     inline: Arc<InlineBudget>,
     limits: QueryLimits,
     observer: Option<Arc<dyn StatementObserver>>,
@@ -358,7 +367,7 @@ impl Engine {
             state,
             snapshot: false,
             table_read,
-            reads_tables: Mutex::new(HashMap::new()),
+            shapes: Mutex::new(HashMap::new()),
             inline,
             limits: QueryLimits::default(),
             observer: None,
@@ -448,7 +457,7 @@ impl Engine {
         sink: &mut dyn RowSink,
     ) -> Result<u64, CatalogError> {
         let started = std::time::Instant::now();
-        let (result, rows) = self.run_limited(sql, params, sink);
+        let (result, rows) = self.run_limited(sql, params, sink, None);
         self.observe(source, rows, started, result.as_ref().err());
         result
     }
@@ -460,10 +469,11 @@ impl Engine {
         sql: &str,
         params: &[Value],
         sink: &mut dyn RowSink,
+        columns: Option<&[ColumnMeta]>,
     ) -> (Result<u64, CatalogError>, u64) {
         self.state.begin_statement();
         let mut limited = LimitedSink::new(sink, self.limits);
-        let result = self.run(sql, params, &mut limited);
+        let result = self.run(sql, params, &mut limited, columns);
         let rows = limited.passed();
         if !self.snapshot {
             self.state.clear_cache();
@@ -507,19 +517,19 @@ impl Engine {
         params: &[Value],
         sink: &mut dyn RowSink,
     ) -> Result<Option<u64>, CatalogError> {
-        match self.reads_tables(sql) {
-            Ok(true) => return Ok(None),
-            Ok(false) => {}
+        let shape = match self.shape(sql) {
+            Ok(shape) if shape.reads_tables => return Ok(None),
+            Ok(shape) => shape,
             Err(e) => {
                 self.observe_failure(source, &e);
                 return Err(e);
             }
-        }
+        };
         self.inline.calls.store(0, Ordering::Relaxed);
         self.inline.exceeded.store(false, Ordering::Relaxed);
         self.inline.active.store(true, Ordering::Relaxed);
         let started = std::time::Instant::now();
-        let (result, rows) = self.run_limited(sql, params, sink);
+        let (result, rows) = self.run_limited(sql, params, sink, Some(&shape.columns));
         self.inline.active.store(false, Ordering::Relaxed);
         // A discarded attempt is not a statement: the blocking run reports it.
         if self.inline.exceeded.load(Ordering::Relaxed) {
@@ -529,26 +539,30 @@ impl Engine {
         result.map(Some)
     }
 
-    /// Whether `sql` reads a table, as the authorizer saw it at prepare time.
-    fn reads_tables(&self, sql: &str) -> Result<bool, CatalogError> {
-        let mut known = self.reads_tables.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(reads) = known.get(sql) {
-            return Ok(*reads);
+    /// The shape of `sql`: whether it reads a table (as the authorizer saw
+    /// it at prepare time) and its result columns.
+    fn shape(&self, sql: &str) -> Result<Arc<Shape>, CatalogError> {
+        let mut known = self.shapes.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(shape) = known.get(sql) {
+            return Ok(Arc::clone(shape));
         }
         // A fresh prepare runs the authorizer, which a cached statement skips.
         self.table_read.store(false, Ordering::Relaxed);
         self.state.begin_statement();
-        drop(
-            self.conn
-                .prepare(sql)
-                .map_err(|e| self.classify(Failure::Sqlite(e)))?,
-        );
-        let reads = self.table_read.load(Ordering::Relaxed);
+        let stmt = self
+            .conn
+            .prepare(sql)
+            .map_err(|e| self.classify(Failure::Sqlite(e)))?;
+        let shape = Arc::new(Shape {
+            reads_tables: self.table_read.load(Ordering::Relaxed),
+            columns: column_meta(&stmt, &self.registry),
+        });
+        drop(stmt);
         if known.len() >= MAX_REMEMBERED_STATEMENTS {
             known.clear();
         }
-        known.insert(sql.to_owned(), reads);
-        Ok(reads)
+        known.insert(sql.to_owned(), Arc::clone(&shape));
+        Ok(shape)
     }
 
     /// Runs one statement and collects its whole result.
@@ -558,7 +572,13 @@ impl Engine {
         Ok(result)
     }
 
-    fn run(&self, sql: &str, params: &[Value], sink: &mut dyn RowSink) -> Result<u64, Failure> {
+    fn run(
+        &self,
+        sql: &str,
+        params: &[Value],
+        sink: &mut dyn RowSink,
+        columns: Option<&[ColumnMeta]>,
+    ) -> Result<u64, Failure> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let expected = stmt.parameter_count();
         if expected != params.len() {
@@ -571,9 +591,17 @@ impl Engine {
         for (i, p) in params.iter().enumerate() {
             bind(&mut stmt, i + 1, p)?;
         }
-        let columns = column_meta(&stmt, &self.registry);
-        sink.columns(&columns)?;
-        let width = columns.len();
+        let width = match columns {
+            Some(known) => {
+                sink.columns(known)?;
+                known.len()
+            }
+            None => {
+                let described = column_meta(&stmt, &self.registry);
+                sink.columns(&described)?;
+                described.len()
+            }
+        };
         let mut rows = stmt.raw_query();
         let mut count = 0u64;
         while let Some(row) = rows.next()? {

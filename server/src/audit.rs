@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hostgres_catalog::{StatementObserver, StatementRecord};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::config::AuditDestination;
 
@@ -53,6 +53,67 @@ pub struct ConnIdentity {
     pub role: String,
 }
 
+/// One audit line. Every record has the leading fields; the others are
+/// written only for the events they belong to. Fields are borrowed, so a
+/// record is serialized without copying what it reports.
+#[derive(Serialize)]
+struct Record<'a> {
+    audit: bool,
+    unix_time_ms: u64,
+    event: &'static str,
+    connection: u64,
+    user: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    source: &'a str,
+    tls: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sqlstate: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+impl<'a> Record<'a> {
+    /// A record of `event` by a connection, stamped now.
+    fn new(
+        event: &'static str,
+        connection: u64,
+        user: &'a str,
+        source: &'a str,
+        tls: bool,
+    ) -> Self {
+        Record {
+            audit: true,
+            unix_time_ms: unix_time_ms(),
+            event,
+            connection,
+            user,
+            role: None,
+            source,
+            tls,
+            method: None,
+            duration_ms: None,
+            outcome: None,
+            sqlstate: None,
+            reason: None,
+        }
+    }
+
+    /// A record of `event` by an authenticated connection.
+    fn of(event: &'static str, who: &'a ConnIdentity) -> Self {
+        Record {
+            role: Some(&who.role),
+            ..Record::new(event, who.connection, &who.user, &who.source, who.tls)
+        }
+    }
+}
+
 impl Audit {
     /// Opens the destination; a file is created 0600 and appended to.
     pub fn open(
@@ -78,23 +139,32 @@ impl Audit {
         }
     }
 
-    fn write(&self, mut record: Value) {
-        if let Value::Object(map) = &mut record {
-            map.insert("audit".to_owned(), Value::Bool(true));
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default();
-            map.insert("unix_time_ms".to_owned(), json!(now.as_millis() as u64));
+    fn enabled(&self) -> bool {
+        !matches!(self.sink, Sink::Off)
+    }
+
+    /// Serializes `record` straight into one line and writes it with one
+    /// call, so concurrent writers never interleave within a line.
+    fn write(&self, record: &Record<'_>) {
+        if !self.enabled() {
+            return;
         }
-        let mut line = record.to_string();
-        line.push('\n');
+        let mut line = Vec::with_capacity(384);
+        if let Err(e) = serde_json::to_writer(&mut line, record) {
+            tracing::error!(error = %e, "cannot encode an audit record");
+            return;
+        }
+        line.push(b'\n');
+        self.emit(&line);
+    }
+
+    /// Writes one whole line with one call, so concurrent writers never
+    /// interleave within a line.
+    fn emit(&self, line: &[u8]) {
         let result = match &self.sink {
             Sink::Off => Ok(()),
-            Sink::Stderr => std::io::stderr().lock().write_all(line.as_bytes()),
-            Sink::File(f) => f
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .write_all(line.as_bytes()),
+            Sink::Stderr => std::io::stderr().lock().write_all(line),
+            Sink::File(f) => f.lock().unwrap_or_else(|p| p.into_inner()).write_all(line),
         };
         if let Err(e) = result {
             tracing::error!(error = %e, "cannot write the audit log");
@@ -103,16 +173,11 @@ impl Audit {
 
     /// A connection authenticated and got its session.
     pub fn connected(&self, who: &ConnIdentity, method: &str) {
-        self.write(json!({
-            "event": "connect",
-            "connection": who.connection,
-            "user": who.user,
-            "role": who.role,
-            "source": who.source,
-            "tls": who.tls,
-            "method": method,
-            "outcome": "ok",
-        }));
+        self.write(&Record {
+            method: Some(method),
+            outcome: Some("ok"),
+            ..Record::of("connect", who)
+        });
     }
 
     /// A connection was refused during startup. `user` is what the client
@@ -126,56 +191,107 @@ impl Audit {
         sqlstate: &str,
         reason: &str,
     ) {
-        self.write(json!({
-            "event": "connect",
-            "connection": connection,
-            "user": user,
-            "source": source,
-            "tls": tls,
-            "outcome": "refused",
-            "sqlstate": sqlstate,
-            "reason": reason,
-        }));
+        self.write(&Record {
+            outcome: Some("refused"),
+            sqlstate: Some(sqlstate),
+            reason: Some(reason),
+            ..Record::new("connect", connection, user, source, tls)
+        });
     }
 
     /// An authenticated connection ended.
     pub fn disconnected(&self, who: &ConnIdentity, duration: Duration) {
-        self.write(json!({
-            "event": "disconnect",
-            "connection": who.connection,
-            "user": who.user,
-            "role": who.role,
-            "source": who.source,
-            "tls": who.tls,
-            "duration_ms": duration.as_millis() as u64,
-        }));
+        self.write(&Record {
+            duration_ms: Some(duration.as_millis() as f64),
+            ..Record::of("disconnect", who)
+        });
     }
 
     /// One statement run by a session.
     pub fn statement(&self, who: &ConnIdentity, record: &StatementRecord<'_>) {
-        let (outcome, sqlstate, error) = match record.error {
-            None => ("ok", None, None),
-            Some(e) => (
-                "error",
-                Some(crate::pg::error::sqlstate(e.kind())),
-                Some(e.to_string()),
-            ),
-        };
-        self.write(json!({
-            "event": "statement",
-            "connection": who.connection,
-            "user": who.user,
-            "role": who.role,
-            "source": who.source,
-            "tls": who.tls,
-            "statement": truncate(record.sql, self.statement_max_chars),
-            "duration_ms": record.elapsed.as_secs_f64() * 1000.0,
-            "rows": record.rows,
-            "outcome": outcome,
-            "sqlstate": sqlstate,
-            "error": error,
-        }));
+        if self.enabled() {
+            self.statement_after(&statement_prefix(who), record);
+        }
     }
+
+    /// One statement, its line starting with the connection's `prefix`
+    /// (see [`statement_prefix`]): the fields that never change within a
+    /// connection are encoded once, not for every statement.
+    fn statement_after(&self, prefix: &[u8], record: &StatementRecord<'_>) {
+        if !self.enabled() {
+            return;
+        }
+        let (outcome, sqlstate) = match record.error {
+            None => ("ok", None),
+            Some(e) => ("error", Some(crate::pg::error::sqlstate(e.kind()))),
+        };
+        let mut line = Vec::with_capacity(prefix.len() + 256);
+        line.extend_from_slice(prefix);
+        let tail = StatementTail {
+            unix_time_ms: unix_time_ms(),
+            statement: Cut::of(record.sql, self.statement_max_chars),
+            duration_ms: record.elapsed.as_secs_f64() * 1000.0,
+            rows: record.rows,
+            outcome,
+            sqlstate,
+            error: record.error.map(ToString::to_string),
+        };
+        let at = line.len();
+        if let Err(e) = serde_json::to_writer(&mut line, &tail) {
+            tracing::error!(error = %e, "cannot encode an audit record");
+            return;
+        }
+        // The tail's own `{` continues the prefix's fields.
+        line[at] = b',';
+        line.push(b'\n');
+        self.emit(&line);
+    }
+}
+
+/// The fields of a statement record that are the same for every statement
+/// of a connection, encoded as the start of a JSON object (no closing brace).
+fn statement_prefix(who: &ConnIdentity) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Prefix<'a> {
+        audit: bool,
+        event: &'static str,
+        connection: u64,
+        user: &'a str,
+        role: &'a str,
+        source: &'a str,
+        tls: bool,
+    }
+    let mut prefix = serde_json::to_vec(&Prefix {
+        audit: true,
+        event: "statement",
+        connection: who.connection,
+        user: &who.user,
+        role: &who.role,
+        source: &who.source,
+        tls: who.tls,
+    })
+    .unwrap_or_else(|_| b"{\"audit\":true}".to_vec());
+    prefix.pop();
+    prefix
+}
+
+/// The fields of a statement record that change with every statement.
+#[derive(Serialize)]
+struct StatementTail<'a> {
+    unix_time_ms: u64,
+    statement: Cut<'a>,
+    duration_ms: f64,
+    rows: u64,
+    outcome: &'static str,
+    sqlstate: Option<&'static str>,
+    error: Option<String>,
+}
+
+fn unix_time_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
 }
 
 fn open_append(path: &Path) -> std::io::Result<File> {
@@ -186,29 +302,64 @@ fn open_append(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
-/// At most `max` characters, marked when cut.
-fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
+/// At most `max` characters of a text, ending in `…` when cut; serialized
+/// without copying it.
+struct Cut<'a> {
+    kept: &'a str,
+    cut: bool,
+}
+
+impl<'a> Cut<'a> {
+    fn of(s: &'a str, max: usize) -> Cut<'a> {
+        match s.char_indices().nth(max) {
+            Some((i, _)) => Cut {
+                kept: &s[..i],
+                cut: true,
+            },
+            None => Cut {
+                kept: s,
+                cut: false,
+            },
+        }
+    }
+}
+
+impl Serialize for Cut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.cut {
+            serializer.collect_str(&format_args!("{}…", self.kept))
+        } else {
+            serializer.serialize_str(self.kept)
+        }
     }
 }
 
 /// Feeds one session's statements to the audit log.
 pub struct SessionAudit {
-    pub audit: Arc<Audit>,
-    pub who: ConnIdentity,
+    audit: Arc<Audit>,
+    /// The start of each of the session's statement records.
+    prefix: Vec<u8>,
+}
+
+impl SessionAudit {
+    pub fn new(audit: Arc<Audit>, who: &ConnIdentity) -> SessionAudit {
+        SessionAudit {
+            audit,
+            prefix: statement_prefix(who),
+        }
+    }
 }
 
 impl StatementObserver for SessionAudit {
     fn statement_done(&self, record: &StatementRecord<'_>) {
-        self.audit.statement(&self.who, record);
+        self.audit.statement_after(&self.prefix, record);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn records_are_json_lines_in_a_private_file() {
@@ -262,6 +413,50 @@ mod tests {
             crate::pg::error::INSUFFICIENT_PRIVILEGE
         );
         assert_eq!(lines[1]["tls"], true);
+        assert_eq!(lines[1]["user"], "alice");
+        assert_eq!(lines[1]["role"], "monitor");
+        assert_eq!(lines[1]["audit"], true);
+        assert_eq!(lines[1]["duration_ms"], 3.0);
+        assert_eq!(lines[1]["error"], "permission denied for table shadow");
+        assert!(lines[1]["unix_time_ms"].as_u64().is_some());
         assert_eq!(lines[2]["outcome"], "refused");
+        assert_eq!(lines[2]["user"], "mallory");
+    }
+
+    #[test]
+    fn a_session_writes_the_same_record_as_the_log_itself() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("audit.log");
+        let audit =
+            Arc::new(Audit::open(&AuditDestination::File(path.clone()), 100).expect("open"));
+        let who = ConnIdentity {
+            connection: 9,
+            source: "[local] uid=1000 \"quoted\"".into(),
+            tls: false,
+            user: "bob".into(),
+            role: "admin".into(),
+        };
+        let record = StatementRecord {
+            sql: "SELECT 1",
+            rows: 1,
+            elapsed: Duration::from_micros(250),
+            error: None,
+        };
+        audit.statement(&who, &record);
+        SessionAudit::new(Arc::clone(&audit), &who).statement_done(&record);
+        let text = std::fs::read_to_string(&path).expect("read");
+        let mut lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        assert_eq!(lines.len(), 2);
+        for line in &mut lines {
+            line.as_object_mut().expect("object").remove("unix_time_ms");
+        }
+        assert_eq!(lines[0], lines[1]);
+        assert_eq!(lines[0]["source"], "[local] uid=1000 \"quoted\"");
+        assert_eq!(lines[0]["sqlstate"], Value::Null);
+        assert_eq!(lines[0]["error"], Value::Null);
+        assert_eq!(lines[0]["rows"], 1);
     }
 }

@@ -531,10 +531,10 @@ impl Startup {
             max_bytes: limits.max_result_bytes,
             max_scan_bytes: limits.max_query_memory_bytes,
         });
-        engine.set_observer(Arc::new(SessionAudit {
-            audit: Arc::clone(&self.shared.audit),
-            who: who.clone(),
-        }));
+        engine.set_observer(Arc::new(SessionAudit::new(
+            Arc::clone(&self.shared.audit),
+            who,
+        )));
         Ok(Session::new(
             user,
             database,
