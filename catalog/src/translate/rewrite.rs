@@ -20,6 +20,7 @@ use crate::error::{CatalogError, closest};
 use crate::schema::ColumnType;
 use crate::table::{Namespace, Registry};
 use crate::translate::build;
+use crate::translate::srf;
 use crate::translate::infer::Ty;
 use crate::translate::names::{column_name, fold};
 use crate::translate::scope::{Col, Columns, Relation, Scope};
@@ -334,10 +335,19 @@ impl<'r> Rewriter<'r> {
             return Err(unsupported("this SELECT clause"));
         }
         srf_to_from(s);
+        let expansion = srf::extract(s)?;
         let mut sc = Scope::child(qs);
         for twj in s.from.iter_mut() {
             self.join_tree(twj, &mut sc, qs)?;
         }
+        let prepared = match expansion {
+            Some(x) => {
+                let (p, rel) = self.prepare_expansion(x, s, &sc, top)?;
+                sc.relations.push(rel);
+                Some(p)
+            }
+            None => None,
+        };
 
         let mut outputs = Columns::known(Vec::new());
         for item in s.projection.iter_mut() {
@@ -414,6 +424,9 @@ impl<'r> Rewriter<'r> {
                     }
                 }
             }
+        }
+        if let Some(p) = prepared {
+            srf::finish(s, p)?;
         }
         sc.outputs = outputs.cols.clone();
         if let Some(w) = &mut s.selection {
@@ -1012,7 +1025,7 @@ fn quote(name: &str) -> String {
 }
 
 /// An array argument as JSON: text-form and vector arrays are converted at run time.
-fn json_array_arg(arr: &mut Expr, t: Ty) -> Expr {
+pub(crate) fn json_array_arg(arr: &mut Expr, t: Ty) -> Expr {
     let a = std::mem::replace(arr, build::null());
     if t.is_array() {
         a
