@@ -113,7 +113,12 @@ public class HostgresJdbc {
             while (rs.next()) {
                 keys++;
             }
-            out("primary_keys", keys);
+            ResultSetMetaData rsmd = rs.getMetaData();
+            StringBuilder labels = new StringBuilder();
+            for (int i = 1; i <= rsmd.getColumnCount(); i++) {
+                labels.append(i > 1 ? "," : "").append(rsmd.getColumnLabel(i));
+            }
+            out("primary_keys", keys, labels);
         } catch (SQLException e) {
             out("primary_keys", "error", e.getSQLState(), e.getMessage());
         }
