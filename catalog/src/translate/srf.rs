@@ -883,4 +883,44 @@ mod tests {
             assert_eq!(error_of(sql), want, "{sql}");
         }
     }
+
+    #[test]
+    fn client_reflection_queries_run() {
+        // pgjdbc's DatabaseMetaData.getPrimaryKeys.
+        let jdbc = "SELECT result.TABLE_CAT, result.TABLE_SCHEM, result.TABLE_NAME, result.COLUMN_NAME, \
+            result.KEY_SEQ, result.PK_NAME FROM (SELECT NULL AS TABLE_CAT, n.nspname AS TABLE_SCHEM, \
+            ct.relname AS TABLE_NAME, a.attname AS COLUMN_NAME, \
+            (information_schema._pg_expandarray(i.indkey)).n AS KEY_SEQ, ci.relname AS PK_NAME, \
+            information_schema._pg_expandarray(i.indkey) AS KEYS, a.attnum AS A_ATTNUM \
+            FROM pg_catalog.pg_class ct JOIN pg_catalog.pg_attribute a ON (ct.oid = a.attrelid) \
+            JOIN pg_catalog.pg_namespace n ON (ct.relnamespace = n.oid) \
+            JOIN pg_catalog.pg_index i ON ( a.attrelid = i.indrelid) \
+            JOIN pg_catalog.pg_class ci ON (ci.oid = i.indexrelid) \
+            WHERE true AND n.nspname = E'public' AND ct.relname = E'processes' AND i.indisprimary ) result \
+            where result.A_ATTNUM = (result.KEYS).x ORDER BY result.table_name, result.pk_name, result.key_seq";
+        assert_eq!(rows(jdbc), table(&[]));
+        // SQLAlchemy 2's get_pk_constraint (psycopg2 interpolates the parameters).
+        let sqlalchemy = "SELECT attr.conrelid, array_agg(CAST(attr.attname AS TEXT) ORDER BY attr.ord) AS cols, \
+            attr.conname, min(attr.description) AS description, min(attr.indnkeyatts) AS indnkeyatts, \
+            bool_and(attr.indnullsnotdistinct) AS indnullsnotdistinct \
+            FROM (SELECT con.conrelid AS conrelid, con.conname AS conname, con.description AS description, \
+            con.ord AS ord, con.indnkeyatts AS indnkeyatts, con.indnullsnotdistinct AS indnullsnotdistinct, \
+            pg_catalog.pg_attribute.attname AS attname \
+            FROM pg_catalog.pg_attribute JOIN (SELECT pg_catalog.pg_constraint.conrelid AS conrelid, \
+            pg_catalog.pg_constraint.conname AS conname, unnest(pg_catalog.pg_index.indkey) AS attnum, \
+            generate_subscripts(pg_catalog.pg_index.indkey, 1) AS ord, \
+            pg_catalog.pg_index.indnkeyatts AS indnkeyatts, \
+            pg_catalog.pg_index.indnullsnotdistinct AS indnullsnotdistinct, \
+            pg_catalog.pg_description.description AS description \
+            FROM pg_catalog.pg_constraint JOIN pg_catalog.pg_index \
+            ON pg_catalog.pg_constraint.conindid = pg_catalog.pg_index.indexrelid \
+            LEFT OUTER JOIN pg_catalog.pg_description \
+            ON pg_catalog.pg_description.objoid = pg_catalog.pg_constraint.oid \
+            AND pg_catalog.pg_description.classoid = CAST('pg_catalog.pg_constraint' AS REGCLASS) \
+            WHERE pg_catalog.pg_constraint.contype = 'p' AND pg_catalog.pg_constraint.conrelid IN (1236073152)) AS con \
+            ON pg_catalog.pg_attribute.attnum = con.attnum AND pg_catalog.pg_attribute.attrelid = con.conrelid \
+            WHERE con.conrelid IN (1236073152)) AS attr GROUP BY attr.conrelid, attr.conname \
+            ORDER BY attr.conrelid, attr.conname";
+        assert_eq!(rows(sqlalchemy), table(&[]));
+    }
 }
