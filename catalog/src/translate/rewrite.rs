@@ -20,10 +20,10 @@ use crate::error::{CatalogError, closest};
 use crate::schema::ColumnType;
 use crate::table::{Namespace, Registry};
 use crate::translate::build;
-use crate::translate::srf;
 use crate::translate::infer::Ty;
 use crate::translate::names::{column_name, fold};
 use crate::translate::scope::{Col, Columns, Relation, Scope};
+use crate::translate::srf;
 
 /// The error for a construct hostgres cannot translate; it names the construct.
 pub(crate) fn unsupported(what: &str) -> CatalogError {

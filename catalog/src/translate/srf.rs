@@ -86,7 +86,9 @@ impl Kind {
     /// How many arguments PostgreSQL's function takes.
     fn arity(self) -> std::ops::RangeInclusive<usize> {
         match self {
-            Kind::Unnest | Kind::ExpandArray | Kind::JsonElements { .. } | Kind::ObjectKeys => 1..=1,
+            Kind::Unnest | Kind::ExpandArray | Kind::JsonElements { .. } | Kind::ObjectKeys => {
+                1..=1
+            }
             Kind::Subscripts => 2..=2,
             Kind::Series | Kind::RegexpSplit | Kind::StringSplit => 2..=3,
         }
@@ -487,10 +489,7 @@ impl Rewriter<'_> {
                     values.push((format!("{v}_x"), x_value));
                     values.push((format!("{v}_n"), n_value));
                     cols.push(Col::new(format!("{v}_x"), elem_t));
-                    cols.push(Col::new(
-                        format!("{v}_n"),
-                        Ty::Known(ColumnType::Integer),
-                    ));
+                    cols.push(Col::new(format!("{v}_n"), Ty::Known(ColumnType::Integer)));
                     cols.push(Col::new(
                         v,
                         if top {
@@ -524,11 +523,10 @@ impl Rewriter<'_> {
                     )?);
                     values.push((
                         v.clone(),
-                        expr_template("__hg_arg0 + __hg_arg1 * __hg_arg2", &[
-                            args[0].clone(),
-                            i,
-                            args[2].clone(),
-                        ])?,
+                        expr_template(
+                            "__hg_arg0 + __hg_arg1 * __hg_arg2",
+                            &[args[0].clone(), i, args[2].clone()],
+                        )?,
                     ));
                     let elem = if types.iter().any(|t| t.is(ColumnType::BigInt)) {
                         Ty::Known(ColumnType::BigInt)
@@ -799,7 +797,11 @@ mod tests {
                 "SELECT json_array_elements('[1,\"a\",{\"b\":2}]'), \
                  json_object_keys('{\"k\":1,\"l\":2}'), jsonb_array_elements_text('[1,\"a\"]')"
             ),
-            table(&[&["1", "k", "1"], &["\"a\"", "l", "a"], &["{\"b\":2}", "", ""]])
+            table(&[
+                &["1", "k", "1"],
+                &["\"a\"", "l", "a"],
+                &["{\"b\":2}", "", ""]
+            ])
         );
         assert_eq!(
             rows("SELECT string_to_table('a,b', ','), regexp_split_to_table('x y z', ' ')"),
