@@ -925,4 +925,33 @@ mod tests {
             ORDER BY attr.conrelid, attr.conname";
         assert_eq!(rows(sqlalchemy), table(&[]));
     }
+
+    /// A role that may read `processes` and nothing else.
+    #[derive(Debug)]
+    struct ProcessesOnly;
+
+    impl crate::policy::TablePolicy for ProcessesOnly {
+        fn may_read(&self, table: &str) -> bool {
+            table == "processes"
+        }
+    }
+
+    #[test]
+    fn a_restricted_role_expands_arrays_of_the_tables_it_reads() {
+        let Statement::Query(q) = translate(
+            "SELECT pid, unnest(ARRAY[uid, gid]) FROM processes WHERE pid = 1",
+            &Registry::builtin(),
+        )
+        .expect("translate") else {
+            panic!("not a query");
+        };
+        let engine = Engine::open(EngineOptions {
+            root: crate::testing::fixture("basic"),
+            policy: std::sync::Arc::new(ProcessesOnly),
+            ..EngineOptions::default()
+        })
+        .expect("engine");
+        let result = engine.query_all(&q.sql, &[]).expect("query");
+        assert_eq!(strings(&result.rows), table(&[&["1", "0"], &["1", "0"]]));
+    }
 }
