@@ -111,15 +111,11 @@ pub(crate) struct Expansion {
     calls: Vec<Call>,
 }
 
-/// A call translated: its length and the SQLite expression of each placeholder.
-struct Lengths {
+/// The translated form of an [`Expansion`], ready to be put into the `SELECT`:
+/// each call's length, and the SQLite expression of each placeholder.
+pub(crate) struct Prepared {
     lengths: Vec<Expr>,
     values: Vec<(String, Expr)>,
-}
-
-/// The translated form of an [`Expansion`], ready to be put into the `SELECT`.
-pub(crate) struct Prepared {
-    lengths: Lengths,
 }
 
 /// The name of a set-returning function `f` calls, if it is one.
@@ -400,13 +396,10 @@ impl Rewriter<'_> {
         sc: &Scope<'_>,
         top: bool,
     ) -> Result<(Prepared, Relation), CatalogError> {
-        let mut wildcard = false;
-        for item in s.projection.iter() {
-            if let SelectItem::Wildcard(_) = item {
-                wildcard = true;
-            }
-        }
-        if wildcard {
+        if s.projection
+            .iter()
+            .any(|i| matches!(i, SelectItem::Wildcard(_)))
+        {
             let mut items = Vec::new();
             for item in std::mem::take(&mut s.projection) {
                 if let SelectItem::Wildcard(opts) = item {
@@ -578,9 +571,7 @@ impl Rewriter<'_> {
         }
         self.changed = true;
         Ok((
-            Prepared {
-                lengths: Lengths { lengths, values },
-            },
+            Prepared { lengths, values },
             Relation {
                 name: SERIES.to_owned(),
                 columns: Columns::known(cols),
@@ -610,7 +601,7 @@ fn record_text(x: &Expr, t: Ty, n: &Expr) -> Result<Expr, CatalogError> {
 /// Puts the expansion into `s`: placeholders become their values (NULL past
 /// the end of a shorter function) and the index series joins the `FROM` clause.
 pub(crate) fn finish(s: &mut Select, p: Prepared) -> Result<(), CatalogError> {
-    let Lengths { lengths, values } = p.lengths;
+    let Prepared { lengths, values } = p;
     let lockstep = lengths.len() > 1;
     // Which call each placeholder belongs to: `v<k>` or `v<k>_<field>`.
     let call_of = |name: &str| -> Option<usize> {
@@ -622,16 +613,12 @@ pub(crate) fn finish(s: &mut Select, p: Prepared) -> Result<(), CatalogError> {
     };
     let mut resolved = Vec::new();
     for (name, value) in values {
-        let Some(k) = call_of(&name) else {
-            continue;
-        };
-        let value = if lockstep {
-            expr_template(
+        let value = match call_of(&name).and_then(|k| lengths.get(k)) {
+            Some(length) if lockstep => expr_template(
                 "CASE WHEN __hg_arg0 < __hg_arg1 THEN __hg_arg2 END",
-                &[index(), lengths[k].clone(), value],
-            )?
-        } else {
-            value
+                &[index(), length.clone(), value],
+            )?,
+            _ => value,
         };
         resolved.push((name, value));
     }
