@@ -194,6 +194,9 @@ fn pgjdbc_queries_and_reads_metadata() {
         ]]
     );
 
+    // getIndexInfo reads `(i.keys).n` of a subquery's `_pg_expandarray(i.indkey) AS keys`.
+    assert_eq!(tagged(&lines, "index_info"), [["0", "13"]]);
+
     // Errors carry PostgreSQL's SQLSTATE, and the connection survives them.
     assert_eq!(tagged(&lines, "error"), [["42P01"]]);
     assert_eq!(tagged(&lines, "after_error"), [["5"]]);

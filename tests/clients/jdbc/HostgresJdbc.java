@@ -122,6 +122,15 @@ public class HostgresJdbc {
         } catch (SQLException e) {
             out("primary_keys", "error", e.getSQLState(), e.getMessage());
         }
+        int indexes = 0;
+        try (ResultSet rs = md.getIndexInfo(null, "public", "processes", false, true)) {
+            while (rs.next()) {
+                indexes++;
+            }
+            out("index_info", indexes, rs.getMetaData().getColumnCount());
+        } catch (SQLException e) {
+            out("index_info", "error", e.getSQLState(), e.getMessage());
+        }
     }
 
     static void errors(Connection conn) throws SQLException {
