@@ -806,6 +806,38 @@ impl<'r> Rewriter<'r> {
                 let arr = json_array_arg(&mut arr, types[0]);
                 json_each_query(arr, &value_name, elem)?
             }
+            // `(x, n)`: each element and its position from 1.
+            "_pg_expandarray" => {
+                if arg_exprs.len() != 1 {
+                    return Err(CatalogError::UndefinedFunction(format!(
+                        "_pg_expandarray() with {} arguments",
+                        arg_exprs.len()
+                    )));
+                }
+                let mut arr = arg_exprs.remove(0);
+                let elem = types[0].element();
+                let arr = json_array_arg(&mut arr, types[0]);
+                let x = alias_cols
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "x".to_owned());
+                let n = alias_cols.get(1).cloned().unwrap_or_else(|| "n".to_owned());
+                let q = build::template(
+                    &format!(
+                        "SELECT value AS {}, key + 1 AS {} FROM json_each(__hg_arg0)",
+                        quote(&x),
+                        quote(&n)
+                    ),
+                    &[arr],
+                )?;
+                (
+                    q,
+                    vec![
+                        Col::new(x, elem),
+                        Col::new(n, Ty::Known(ColumnType::Integer)),
+                    ],
+                )
+            }
             "json_array_elements"
             | "jsonb_array_elements"
             | "json_array_elements_text"

@@ -941,4 +941,18 @@ mod tests {
         let result = engine.query_all(&q.sql, &[]).expect("query");
         assert_eq!(strings(&result.rows), table(&[&["1", "0"], &["1", "0"]]));
     }
+
+    #[test]
+    fn expandarray_in_from_has_its_two_columns() {
+        assert_eq!(
+            rows("SELECT * FROM information_schema._pg_expandarray(ARRAY['a', 'b'])"),
+            table(&[&["a", "1"], &["b", "2"]])
+        );
+        assert_eq!(
+            rows(
+                "SELECT e.n FROM information_schema._pg_expandarray('5 6 7'::int2vector) e WHERE e.x = 7"
+            ),
+            table(&[&["3"]])
+        );
+    }
 }
