@@ -852,7 +852,21 @@ impl<'r> Rewriter<'r> {
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "value".to_owned());
-                json_each_query(arr, &name, t)?
+                // JSON text of each element; `_text` gives a string's contents and NULL for null.
+                let value = if t == Ty::Known(ColumnType::Text) {
+                    "CASE type WHEN 'null' THEN NULL WHEN 'text' THEN value \
+                     ELSE __hg_arg0 -> fullkey END"
+                } else {
+                    "__hg_arg0 -> fullkey"
+                };
+                let q = build::template(
+                    &format!(
+                        "SELECT {value} AS {} FROM json_each(__hg_arg0)",
+                        quote(&name)
+                    ),
+                    &[build::nested(arr)],
+                )?;
+                (q, vec![Col::new(name, t)])
             }
             "json_object_keys" | "jsonb_object_keys" => {
                 let obj = arg_exprs.into_iter().next().unwrap_or_else(build::null);

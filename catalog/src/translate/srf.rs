@@ -536,8 +536,18 @@ impl Rewriter<'_> {
                 Kind::JsonElements { text, binary } => {
                     let a = args.swap_remove(0);
                     lengths.push(call("json_array_length", vec![a.clone()]));
+                    // JSON text of the element; `_text` gives a string's contents and NULL for null.
                     let (value, t) = if text {
-                        (element(&a)?, ColumnType::Text)
+                        (
+                            expr_template(
+                                "CASE json_type(__hg_arg0, '$[' || __hg_arg1 || ']') \
+                                 WHEN 'null' THEN NULL \
+                                 WHEN 'text' THEN json_extract(__hg_arg0, '$[' || __hg_arg1 || ']') \
+                                 ELSE __hg_arg0 -> __hg_arg1 END",
+                                &[a, i],
+                            )?,
+                            ColumnType::Text,
+                        )
                     } else {
                         (
                             build::binary(build::nested(a), BinaryOperator::Arrow, i),
@@ -789,6 +799,27 @@ mod tests {
                 &["\"a\"", "l", "a"],
                 &["{\"b\":2}", "", ""]
             ])
+        );
+        let elements = "'[1.50,\"a\",true,null,{\"b\":2}]'";
+        let want = table(&[
+            &["1.50", "1.50"],
+            &["\"a\"", "a"],
+            &["true", "true"],
+            &["null", ""],
+            &["{\"b\":2}", "{\"b\":2}"],
+        ]);
+        assert_eq!(
+            rows(&format!(
+                "SELECT json_array_elements({elements}), json_array_elements_text({elements})"
+            )),
+            want
+        );
+        assert_eq!(
+            rows(&format!(
+                "SELECT a.value, b.value FROM json_array_elements({elements}) WITH ORDINALITY a \
+                 JOIN json_array_elements_text({elements}) WITH ORDINALITY b USING (ordinality)"
+            )),
+            want
         );
         assert_eq!(
             rows("SELECT string_to_table('a,b', ','), regexp_split_to_table('x y z', ' ')"),
