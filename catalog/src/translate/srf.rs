@@ -986,4 +986,30 @@ mod tests {
             table(&[&["3"]])
         );
     }
+
+    #[test]
+    fn results_and_parameters_are_typed() {
+        use crate::schema::ColumnType::*;
+        let Statement::Query(q) = translate(
+            "SELECT pid, unnest(ARRAY[uid, gid]), generate_subscripts(ARRAY[pid], $1), \
+             generate_series(1, $2), (information_schema._pg_expandarray(ARRAY['a'])).n, \
+             json_array_elements('[1]') FROM processes",
+            &Registry::builtin(),
+        )
+        .expect("translate") else {
+            panic!("not a query");
+        };
+        assert_eq!(
+            q.column_hints,
+            vec![
+                Some(BigInt),
+                Some(BigInt),
+                Some(Integer),
+                Some(Integer),
+                Some(Integer),
+                Some(Json)
+            ]
+        );
+        assert_eq!(q.param_types, vec![Some(Integer), Some(BigInt)]);
+    }
 }
