@@ -76,6 +76,11 @@ const FORBIDDEN_FUNCTIONS: &[&str] = &[
 /// SQLite's own virtual tables that expose raw database pages.
 const FORBIDDEN_TABLES: &[&str] = &["sqlite_dbpage", "dbstat"];
 
+/// SQLite's table-valued functions that compute rows from their arguments
+/// alone; the translator uses them for arrays and set-returning functions,
+/// so every role may read them, as every role may call a function.
+const FUNCTION_TABLES: &[&str] = &["generate_series", "json_each", "json_tree"];
+
 /// What an engine reads and serves.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
@@ -687,6 +692,11 @@ fn origin(registry: &Registry, table: Option<&str>, column: Option<&str>) -> Opt
 /// changes the schema or reaches outside the in-memory database is refused.
 fn authorize(state: &ScanState, ctx: &AuthContext<'_>) -> Authorization {
     match &ctx.action {
+        AuthAction::Read { table_name, .. }
+            if FUNCTION_TABLES.contains(&table_name.to_ascii_lowercase().as_str()) =>
+        {
+            Authorization::Allow
+        }
         AuthAction::Read {
             table_name,
             column_name,

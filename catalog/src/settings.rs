@@ -68,6 +68,12 @@ static PARAMS: &[Param] = &[
         "Sets the display format for date and time values.",
     ),
     p(
+        "default_table_access_method",
+        "heap",
+        false,
+        "Sets the default table access method for new tables.",
+    ),
+    p(
         "default_transaction_isolation",
         "read committed",
         false,

@@ -107,8 +107,14 @@ const SQLALCHEMY_OUT: &str = "tables: ['processes', 'users', 'listening_ports', 
 columns: [('pid', 'BIGINT'), ('name', 'TEXT'), ('path', 'TEXT'), ('cmdline', 'TEXT')]
 schemas: ['public', 'information_schema']
 default_schema: 'public'
+pk_constraint: (None, [])
+indexes: []
+unique_constraints: []
+foreign_keys: []
+reflected: (['pid', 'name', 'path', 'cmdline'], [], 0)
 core_select: [(733, 'redis-server'), (1207, 'python3')]
 text: [('nginx',)]
+srf: [('redis-server', 733, 1), ('redis-server', 1, 2)]
 scalar: 1
 ";
 

@@ -63,5 +63,7 @@ pub(crate) fn register(conn: &Connection, options: &EngineOptions) -> rusqlite::
     array::register(conn)?;
     json::register(conn)?;
     math::register(conn)?;
+    // The index series of set-returning functions in the select list (`translate::srf`).
+    rusqlite::vtab::series::load_module(conn)?;
     Ok(())
 }

@@ -47,7 +47,7 @@ fn needs_quotes(name: &str) -> bool {
     )
 }
 
-/// Set-returning functions, which only work in `FROM` here.
+/// Set-returning functions, which work in `FROM` and, taken out by `srf`, in the select list.
 const SET_RETURNING: &[&str] = &[
     "generate_series",
     "unnest",
@@ -640,9 +640,25 @@ impl Rewriter<'_> {
         let Expr::CompoundFieldAccess { root, access_chain } = e else {
             return Ok(Ty::Unknown);
         };
+        // `t.col[1]`: without parentheses, leading fields are a qualified column name.
+        let mut skip = 0;
+        if let Expr::Identifier(first) = root.as_ref() {
+            let mut parts = vec![first.clone()];
+            for access in access_chain.iter() {
+                match access {
+                    AccessExpr::Dot(Expr::Identifier(part)) => parts.push(part.clone()),
+                    _ => break,
+                }
+            }
+            skip = parts.len() - 1;
+            if skip > 0 {
+                **root = Expr::CompoundIdentifier(parts);
+                self.changed = true;
+            }
+        }
         let mut t = self.expr(root, sc)?;
         let mut cur = take_box(root);
-        for access in access_chain.iter_mut() {
+        for access in access_chain.iter_mut().skip(skip) {
             match access {
                 AccessExpr::Subscript(Subscript::Index { index }) => {
                     self.expr(index, sc)?;
@@ -671,8 +687,14 @@ impl Rewriter<'_> {
                     let hi = bound(upper_bound)?;
                     cur = call("array_slice", vec![cur, lo, hi]);
                 }
+                // A composite value is a JSON object (see `srf`).
+                AccessExpr::Dot(Expr::Identifier(field)) => {
+                    let path = format!("$.\"{}\"", fold(field).replace('"', "\\\""));
+                    cur = call("json_extract", vec![cur, build::string(&path)]);
+                    t = Ty::Unknown;
+                }
                 AccessExpr::Dot(_) => {
-                    return Err(unsupported("field selection from a composite value"));
+                    return Err(unsupported("this field selection from a composite value"));
                 }
             }
         }
@@ -1368,7 +1390,7 @@ impl Rewriter<'_> {
 
         if SET_RETURNING.contains(&name.as_str()) {
             return Err(CatalogError::Unsupported(format!(
-                "set-returning function {name}() is supported in FROM only, e.g. SELECT * FROM {name}(...)"
+                "set-returning function {name}() is supported in FROM and in the select list only"
             )));
         }
 

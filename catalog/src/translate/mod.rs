@@ -15,6 +15,7 @@
 //! - `cursor`: DECLARE/FETCH/MOVE/CLOSE and COPY ... TO STDOUT.
 //! - `rewrite`: the statement walk (queries, `FROM`, `ORDER BY`, `LIMIT`) and `$n` → `?n`.
 //! - `expr`: expression rewrites, typed bottom-up.
+//! - `srf`: set-returning functions in the select list, run in lockstep per row.
 //! - `scope`: relations and columns visible to an expression.
 //! - `infer`: PostgreSQL type names, expression types, function return types.
 //! - `literal`: literals folded and coerced at translation time.
@@ -31,6 +32,7 @@ mod rewrite;
 mod scope;
 mod session;
 mod split;
+mod srf;
 
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;

@@ -23,6 +23,7 @@ use crate::translate::build;
 use crate::translate::infer::Ty;
 use crate::translate::names::{column_name, fold};
 use crate::translate::scope::{Col, Columns, Relation, Scope};
+use crate::translate::srf;
 
 /// The error for a construct hostgres cannot translate; it names the construct.
 pub(crate) fn unsupported(what: &str) -> CatalogError {
@@ -334,10 +335,19 @@ impl<'r> Rewriter<'r> {
             return Err(unsupported("this SELECT clause"));
         }
         srf_to_from(s);
+        let expansion = srf::extract(s)?;
         let mut sc = Scope::child(qs);
         for twj in s.from.iter_mut() {
             self.join_tree(twj, &mut sc, qs)?;
         }
+        let prepared = match expansion {
+            Some(x) => {
+                let (p, rel) = self.prepare_expansion(x, s, &sc, top)?;
+                sc.relations.push(rel);
+                Some(p)
+            }
+            None => None,
+        };
 
         let mut outputs = Columns::known(Vec::new());
         for item in s.projection.iter_mut() {
@@ -414,6 +424,9 @@ impl<'r> Rewriter<'r> {
                     }
                 }
             }
+        }
+        if let Some(p) = prepared {
+            srf::finish(s, p)?;
         }
         sc.outputs = outputs.cols.clone();
         if let Some(w) = &mut s.selection {
@@ -793,6 +806,38 @@ impl<'r> Rewriter<'r> {
                 let arr = json_array_arg(&mut arr, types[0]);
                 json_each_query(arr, &value_name, elem)?
             }
+            // `(x, n)`: each element and its position from 1.
+            "_pg_expandarray" => {
+                if arg_exprs.len() != 1 {
+                    return Err(CatalogError::UndefinedFunction(format!(
+                        "_pg_expandarray() with {} arguments",
+                        arg_exprs.len()
+                    )));
+                }
+                let mut arr = arg_exprs.remove(0);
+                let elem = types[0].element();
+                let arr = json_array_arg(&mut arr, types[0]);
+                let x = alias_cols
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "x".to_owned());
+                let n = alias_cols.get(1).cloned().unwrap_or_else(|| "n".to_owned());
+                let q = build::template(
+                    &format!(
+                        "SELECT value AS {}, key + 1 AS {} FROM json_each(__hg_arg0)",
+                        quote(&x),
+                        quote(&n)
+                    ),
+                    &[arr],
+                )?;
+                (
+                    q,
+                    vec![
+                        Col::new(x, elem),
+                        Col::new(n, Ty::Known(ColumnType::Integer)),
+                    ],
+                )
+            }
             "json_array_elements"
             | "jsonb_array_elements"
             | "json_array_elements_text"
@@ -807,7 +852,21 @@ impl<'r> Rewriter<'r> {
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "value".to_owned());
-                json_each_query(arr, &name, t)?
+                // JSON text of each element; `_text` gives a string's contents and NULL for null.
+                let value = if t == Ty::Known(ColumnType::Text) {
+                    "CASE type WHEN 'null' THEN NULL WHEN 'text' THEN value \
+                     ELSE __hg_arg0 -> fullkey END"
+                } else {
+                    "__hg_arg0 -> fullkey"
+                };
+                let q = build::template(
+                    &format!(
+                        "SELECT {value} AS {} FROM json_each(__hg_arg0)",
+                        quote(&name)
+                    ),
+                    &[build::nested(arr)],
+                )?;
+                (q, vec![Col::new(name, t)])
             }
             "json_object_keys" | "jsonb_object_keys" => {
                 let obj = arg_exprs.into_iter().next().unwrap_or_else(build::null);
@@ -1012,7 +1071,7 @@ fn quote(name: &str) -> String {
 }
 
 /// An array argument as JSON: text-form and vector arrays are converted at run time.
-fn json_array_arg(arr: &mut Expr, t: Ty) -> Expr {
+pub(crate) fn json_array_arg(arr: &mut Expr, t: Ty) -> Expr {
     let a = std::mem::replace(arr, build::null());
     if t.is_array() {
         a

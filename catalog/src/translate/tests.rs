@@ -588,8 +588,8 @@ fn untranslatable_constructs_are_named() {
             "invalid input syntax for type date: \"2024-02-30\"",
         ),
         (
-            "SELECT name, unnest(ARRAY[1]) FROM processes",
-            "set-returning function unnest() is supported in FROM only, e.g. SELECT * FROM unnest(...)",
+            "SELECT name FROM processes WHERE unnest(ARRAY[1]) = 1",
+            "set-returning function unnest() is supported in FROM and in the select list only",
         ),
         (
             "SELECT * FROM processes p, LATERAL (SELECT p.pid) x",

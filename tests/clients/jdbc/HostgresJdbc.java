@@ -113,9 +113,23 @@ public class HostgresJdbc {
             while (rs.next()) {
                 keys++;
             }
-            out("primary_keys", keys);
+            ResultSetMetaData rsmd = rs.getMetaData();
+            StringBuilder labels = new StringBuilder();
+            for (int i = 1; i <= rsmd.getColumnCount(); i++) {
+                labels.append(i > 1 ? "," : "").append(rsmd.getColumnLabel(i));
+            }
+            out("primary_keys", keys, labels);
         } catch (SQLException e) {
             out("primary_keys", "error", e.getSQLState(), e.getMessage());
+        }
+        int indexes = 0;
+        try (ResultSet rs = md.getIndexInfo(null, "public", "processes", false, true)) {
+            while (rs.next()) {
+                indexes++;
+            }
+            out("index_info", indexes, rs.getMetaData().getColumnCount());
+        } catch (SQLException e) {
+            out("index_info", "error", e.getSQLState(), e.getMessage());
         }
     }
 
