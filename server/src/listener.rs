@@ -75,6 +75,8 @@ pub struct Server {
     config: Config,
     /// Services that live as long as the server (the scheduler), dropped after the last connection.
     companions: Vec<Box<dyn Send>>,
+    /// Flushed once the last connection has ended.
+    audit: Arc<Audit>,
 }
 
 impl std::fmt::Debug for Server {
@@ -155,7 +157,7 @@ impl Server {
             Arc::new(access),
             Arc::clone(&sessions),
             defaults,
-            audit,
+            Arc::clone(&audit),
         ));
         // Each connection replaces this startup with its own (see `connection`).
         let handlers = Handlers::new(
@@ -179,6 +181,7 @@ impl Server {
             permits: Arc::new(Semaphore::new(config.max_connections)),
             config,
             companions: Vec::new(),
+            audit,
         })
     }
 
@@ -244,9 +247,15 @@ impl Server {
         {
             tracing::warn!("connections still open after the grace period");
         }
-        // Stopping companions blocks (the scheduler joins its threads).
+        // Stopping companions blocks (the scheduler joins its threads), as
+        // does waiting for the audit log to write every pending record.
         let companions = std::mem::take(&mut self.companions);
-        let _ = tokio::task::spawn_blocking(move || drop(companions)).await;
+        let audit = Arc::clone(&self.audit);
+        let _ = tokio::task::spawn_blocking(move || {
+            drop(companions);
+            audit.flush();
+        })
+        .await;
     }
 
     fn spawn<S, F, Fut>(
