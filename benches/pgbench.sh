@@ -91,7 +91,7 @@ wait_ready() {
 # hostgres, release build, a fresh state directory (where it makes its
 # self-signed certificate on start).
 HG_PORT=$(free_port)
-HOSTGRES_PASSWORD=bench HOSTGRES_LOG=warn HOSTGRES_AUDIT__DESTINATION=${AUDIT:-stderr} \
+HOSTGRES_PASSWORD=bench HOSTGRES_AUDIT__DESTINATION=${AUDIT:-stderr} \
     "$SERVER_BIN" serve --listen "127.0.0.1:$HG_PORT" --state-dir "$WORK/hostgres" \
     >/dev/null 2>"$WORK/hostgres.log" &
 HOSTGRES_PID=$!
