@@ -238,8 +238,12 @@ impl Server {
         tracing::info!(sessions = self.sessions.len(), "shutting down");
         drop(self.listener);
         drop(self.unix);
-        token.cancel();
+        // Interrupt running statements before cancelling their connections:
+        // a cancelled connection leaves its session's registry, and a
+        // statement nobody interrupts would hold its blocking thread (and the
+        // runtime's shutdown) until it ends on its own.
         self.sessions.interrupt_all();
+        token.cancel();
         tracker.close();
         if tokio::time::timeout(self.config.shutdown_grace, tracker.wait())
             .await

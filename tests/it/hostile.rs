@@ -94,6 +94,34 @@ async fn a_client_that_disconnects_mid_query_does_not_hurt_others() {
     still_serving(&server).await;
 }
 
+/// Shutdown interrupts a statement that would never end (no statement
+/// timeout here), though it cancels the statement's connection: the server
+/// stops, and the client sees its statement end.
+#[tokio::test(flavor = "multi_thread")]
+async fn shutdown_interrupts_a_statement_that_never_ends() {
+    let server = TestServer::start_with(hostgres_tests::Options {
+        statement_timeout_ms: Some(0),
+        ..Default::default()
+    });
+    let client = server.client().await;
+    let endless = tokio::spawn(async move {
+        client
+            .simple_query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+            .await
+            .map(|_| ())
+    });
+    // Another client is served meanwhile, by which time the endless
+    // statement has been sent.
+    still_serving(&server).await;
+    let stopping = tokio::task::spawn_blocking(move || drop(server));
+    tokio::time::timeout(Duration::from_secs(60), stopping)
+        .await
+        .expect("shutdown waited for a statement that never ends")
+        .expect("join");
+    let outcome = endless.await.expect("task");
+    assert!(outcome.is_err(), "the endless statement returned rows");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_message_shorter_than_its_fields_gets_08p01() {
     let server = TestServer::start();

@@ -7,6 +7,7 @@
 
 use std::fmt::Debug;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use bytes::BytesMut;
@@ -147,7 +148,18 @@ async fn run_on_engine(
         Some(Ok(None)) | None => sink.reset(),
     }
     let timeout = session.settings.statement_timeout();
+    // If this future is dropped (the connection was cancelled at shutdown)
+    // the statement still runs on its blocking thread: interrupt it then.
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let mut running = InterruptOnDrop {
+        session,
+        abandoned: Arc::clone(&abandoned),
+        armed: true,
+    };
     let work = session.with_engine(move |engine| {
+        if abandoned.load(Ordering::Relaxed) {
+            return Err(CatalogError::Cancelled);
+        }
         let mut sink = sink;
         let rows = engine.query_as(&sql, &source, &params, &mut sink)?;
         sink.finish()?;
@@ -165,7 +177,9 @@ async fn run_on_engine(
             r = &mut work => r,
             () = tokio::time::sleep(timeout) => {
                 session.interrupt();
-                match work.await {
+                let finished = work.await;
+                running.armed = false;
+                match finished {
                     Err(CatalogError::Cancelled) => {
                         return Err(error_info(
                             QUERY_CANCELED,
@@ -178,12 +192,31 @@ async fn run_on_engine(
             }
         }
     };
+    running.armed = false;
     let elapsed_us = started.elapsed().as_micros() as u64;
     match &result {
         Ok(c) => tracing::debug!(rows = c.rows, elapsed_us, "query done"),
         Err(e) => tracing::info!(error = %e, elapsed_us, "query failed"),
     }
     result.map_err(|e| catalog_error_info(&e))
+}
+
+/// Interrupts a session's statement when dropped armed: a statement whose
+/// caller went away must not run on unobserved, and one that has not
+/// started yet must not start.
+struct InterruptOnDrop<'a> {
+    session: &'a Session,
+    abandoned: Arc<AtomicBool>,
+    armed: bool,
+}
+
+impl Drop for InterruptOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.abandoned.store(true, Ordering::Relaxed);
+            self.session.interrupt();
+        }
+    }
 }
 
 /// The types a query's result columns are known to have before it runs.
