@@ -999,16 +999,7 @@ impl<'r> Rewriter<'r> {
         if args.len() == 2 {
             args.push(build::number(1));
         }
-        let elem = if types.iter().any(|t| t.is(ColumnType::BigInt)) {
-            Ty::Known(ColumnType::BigInt)
-        } else if types
-            .iter()
-            .any(|t| matches!(t, Ty::Known(ColumnType::Double | ColumnType::Numeric)))
-        {
-            Ty::Known(ColumnType::Double)
-        } else {
-            Ty::Known(ColumnType::Integer)
-        };
+        let elem = series_type(types);
         let q = build::template(
             &format!(
                 "WITH RECURSIVE __hg_p(a, b, c) AS (SELECT __hg_arg0, __hg_arg1, __hg_arg2), \
@@ -1179,6 +1170,21 @@ fn rename_columns(cols: &mut Columns, names: &[String]) {
         for n in &names[cols.cols.len()..] {
             cols.cols.push(Col::new(n.clone(), Ty::Unknown));
         }
+    }
+}
+
+/// The type of an integer `generate_series`'s values, from its arguments':
+/// bigint if any is, double precision for fractional ones, else integer.
+pub(crate) fn series_type(types: &[Ty]) -> Ty {
+    if types.iter().any(|t| t.is(ColumnType::BigInt)) {
+        Ty::Known(ColumnType::BigInt)
+    } else if types
+        .iter()
+        .any(|t| matches!(t, Ty::Known(ColumnType::Double | ColumnType::Numeric)))
+    {
+        Ty::Known(ColumnType::Double)
+    } else {
+        Ty::Known(ColumnType::Integer)
     }
 }
 

@@ -38,7 +38,7 @@ use crate::schema::ColumnType;
 use crate::translate::build::{self, call};
 use crate::translate::infer::Ty;
 use crate::translate::names::{column_name, fold};
-use crate::translate::rewrite::{Rewriter, json_array_arg, unsupported};
+use crate::translate::rewrite::{Rewriter, json_array_arg, series_type, unsupported};
 use crate::translate::scope::{Col, Columns, Relation, Scope};
 
 /// The alias of the index series, and the relation the placeholders name.
@@ -521,17 +521,7 @@ impl Rewriter<'_> {
                             &[args[0].clone(), i, args[2].clone()],
                         )?,
                     ));
-                    let elem = if types.iter().any(|t| t.is(ColumnType::BigInt)) {
-                        Ty::Known(ColumnType::BigInt)
-                    } else if types
-                        .iter()
-                        .any(|t| matches!(t, Ty::Known(ColumnType::Double | ColumnType::Numeric)))
-                    {
-                        Ty::Known(ColumnType::Double)
-                    } else {
-                        Ty::Known(ColumnType::Integer)
-                    };
-                    cols.push(Col::new(v, elem));
+                    cols.push(Col::new(v, series_type(&types)));
                 }
                 Kind::JsonElements { text, binary } => {
                     let a = args.swap_remove(0);
