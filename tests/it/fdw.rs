@@ -48,12 +48,8 @@ fn foreign_table_by_hand_with_pushed_down_where() {
     let plan = pg.sql(&format!(
         "EXPLAIN (VERBOSE, COSTS OFF) SELECT name FROM host_processes WHERE pid = {me}"
     ));
-    let remote_sql = plan
-        .lines()
-        .find(|l| l.contains("Remote SQL:"))
-        .unwrap_or_else(|| panic!("no remote SQL in {plan}"));
     assert_eq!(
-        remote_sql.trim(),
+        remote_sql(&plan),
         format!("Remote SQL: SELECT name FROM public.processes WHERE ((pid = {me}))")
     );
 
@@ -118,12 +114,8 @@ fn imported_schema_joins_and_counts() {
     assert_eq!(remote.trim_end(), direct);
     // The join itself runs on hostgres.
     let plan = pg.sql(&format!("EXPLAIN (VERBOSE, COSTS OFF) {join}"));
-    let remote_sql = plan
-        .lines()
-        .find(|l| l.contains("Remote SQL:"))
-        .unwrap_or_else(|| panic!("no remote SQL in {plan}"));
     assert_eq!(
-        remote_sql.trim(),
+        remote_sql(&plan),
         format!(
             "Remote SQL: SELECT r2.username FROM (public.processes r1 INNER JOIN public.users r2 \
              ON (((r1.uid = r2.uid)) AND ((r1.pid = {me}))))"
@@ -141,4 +133,13 @@ fn imported_schema_joins_and_counts() {
     let counts: Vec<&str> = twice.lines().collect();
     assert_eq!(counts.len(), 2, "{twice}");
     assert_eq!(counts[0], counts[1]);
+}
+
+/// The `Remote SQL:` line of a postgres_fdw `EXPLAIN (VERBOSE)`: what
+/// PostgreSQL sends to hostgres.
+fn remote_sql(plan: &str) -> &str {
+    plan.lines()
+        .find(|l| l.contains("Remote SQL:"))
+        .unwrap_or_else(|| panic!("no remote SQL in {plan}"))
+        .trim()
 }

@@ -9,16 +9,7 @@ use tokio::net::TcpStream;
 
 /// A startup packet for user `hostgres`.
 fn startup_packet() -> Vec<u8> {
-    let mut body = Vec::new();
-    body.extend_from_slice(&196_608i32.to_be_bytes());
-    for s in ["user", "hostgres", "database", "hostgres"] {
-        body.extend_from_slice(s.as_bytes());
-        body.push(0);
-    }
-    body.push(0);
-    let mut packet = ((body.len() + 4) as i32).to_be_bytes().to_vec();
-    packet.extend(body);
-    packet
+    hostgres_tests::startup_packet("hostgres")
 }
 
 /// Sends `bytes`, then reads until the server closes the connection (or 10 s pass).

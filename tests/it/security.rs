@@ -326,7 +326,7 @@ async fn direct_tls_needs_alpn_postgresql() {
         .connect(name.clone(), tcp_stream)
         .await
         .expect("direct TLS");
-    tls.write_all(&startup_packet("hostgres"))
+    tls.write_all(&hostgres_tests::startup_packet("hostgres"))
         .await
         .expect("startup");
     let mut first = [0u8; 1];
@@ -338,23 +338,13 @@ async fn direct_tls_needs_alpn_postgresql() {
         .connect(name, tcp_stream)
         .await
     {
-        let _ = tls.write_all(&startup_packet("hostgres")).await;
+        let _ = tls
+            .write_all(&hostgres_tests::startup_packet("hostgres"))
+            .await;
         let mut got = Vec::new();
         let _ = tokio::time::timeout(Duration::from_secs(10), tls.read_to_end(&mut got)).await;
         assert!(got.is_empty(), "no reply without ALPN: {got:?}");
     }
-}
-
-fn startup_packet(user: &str) -> Vec<u8> {
-    let mut body = 196_608i32.to_be_bytes().to_vec();
-    for s in ["user", user, "database", "hostgres"] {
-        body.extend_from_slice(s.as_bytes());
-        body.push(0);
-    }
-    body.push(0);
-    let mut packet = ((body.len() + 4) as i32).to_be_bytes().to_vec();
-    packet.extend(body);
-    packet
 }
 
 #[test]
@@ -802,7 +792,7 @@ async fn a_silent_client_is_dropped_at_the_startup_timeout() {
     // Starts, is asked for SCRAM, and never answers.
     let mut stalled = TcpStream::connect(server.addr).await.expect("connect");
     stalled
-        .write_all(&startup_packet("hostgres"))
+        .write_all(&hostgres_tests::startup_packet("hostgres"))
         .await
         .expect("startup");
     let mut got = Vec::new();
@@ -843,7 +833,7 @@ async fn a_one_gib_length_prefix_after_login_is_refused_not_allocated() {
     // Log in by hand over a plain socket, then claim a 1 GiB query.
     let mut socket = TcpStream::connect(server.addr).await.expect("connect");
     socket
-        .write_all(&startup_packet("hostgres"))
+        .write_all(&hostgres_tests::startup_packet("hostgres"))
         .await
         .expect("startup");
     let mut header = [0u8; 1];

@@ -190,3 +190,17 @@ impl Drop for TestServer {
         }
     }
 }
+
+/// A protocol 3.0 startup packet for `user` on database `hostgres`, for tests
+/// that speak the wire protocol by hand.
+pub fn startup_packet(user: &str) -> Vec<u8> {
+    let mut body = 196_608i32.to_be_bytes().to_vec();
+    for s in ["user", user, "database", "hostgres"] {
+        body.extend_from_slice(s.as_bytes());
+        body.push(0);
+    }
+    body.push(0);
+    let mut packet = ((body.len() + 4) as i32).to_be_bytes().to_vec();
+    packet.extend(body);
+    packet
+}
