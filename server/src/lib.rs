@@ -3,6 +3,7 @@
 //! Layout:
 //! - `config`: the TOML configuration and its validation.
 //! - `listener`: accepting connections (TCP and the Unix socket), limits, graceful shutdown.
+//! - `threads`: the single-threaded runtimes connections are served on, one per CPU.
 //! - `connection`: one connection's TLS negotiation, startup and idle timeouts, message loop.
 //! - `tls`: certificates (configured or self-signed), client certificates, reload.
 //! - `policy`: a role's privileges as the engine's table policy.
@@ -29,6 +30,7 @@ pub mod policy;
 pub mod schedule;
 pub mod shell;
 pub mod telemetry;
+pub mod threads;
 pub mod tls;
 
 use std::sync::Arc;

@@ -29,6 +29,7 @@ use crate::pg::error::TOO_MANY_CONNECTIONS;
 use crate::pg::handler::QueryHandler;
 use crate::pg::session::Sessions;
 use crate::pg::startup::{Peer, SessionDefaults, Startup, StartupShared};
+use crate::threads::{ConnectionThreads, Movable};
 use crate::tls::{Tls, TlsError};
 
 #[derive(Debug, thiserror::Error)]
@@ -49,6 +50,8 @@ pub enum ServerError {
     Tls(#[from] TlsError),
     #[error("cannot open the audit log: {0}")]
     Audit(#[source] std::io::Error),
+    #[error("cannot start the connection threads: {0}")]
+    Threads(#[source] std::io::Error),
 }
 
 /// The Unix socket, removed from the file system when the server stops.
@@ -77,6 +80,8 @@ pub struct Server {
     companions: Vec<Box<dyn Send>>,
     /// Flushed once the last connection has ended.
     audit: Arc<Audit>,
+    /// Where connections are served; stopped once the last one has ended.
+    threads: ConnectionThreads,
 }
 
 impl std::fmt::Debug for Server {
@@ -172,6 +177,9 @@ impl Server {
             startup_timeout: config.startup_timeout,
             idle_session_timeout: config.idle_session_timeout,
         });
+        let threads =
+            ConnectionThreads::start(ConnectionThreads::default_count(), config.shutdown_grace)
+                .map_err(ServerError::Threads)?;
         Ok(Server {
             listener,
             unix,
@@ -182,6 +190,7 @@ impl Server {
             config,
             companions: Vec::new(),
             audit,
+            threads,
         })
     }
 
@@ -255,7 +264,9 @@ impl Server {
         // does waiting for the audit log to write every pending record.
         let companions = std::mem::take(&mut self.companions);
         let audit = Arc::clone(&self.audit);
+        let threads = self.threads;
         let _ = tokio::task::spawn_blocking(move || {
+            threads.stop();
             drop(companions);
             audit.flush();
         })
@@ -270,7 +281,7 @@ impl Server {
         socket: S,
         serve: F,
     ) where
-        S: AsyncWrite + Unpin + Send + 'static,
+        S: Movable + AsyncWrite + Unpin + Send + 'static,
         F: FnOnce(S) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
@@ -282,10 +293,24 @@ impl Server {
                 return;
             }
         };
+        let socket = match socket.into_std() {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(parent: &span, error = %e, "cannot hand the connection to a connection thread");
+                return;
+            }
+        };
         let token = token.clone();
-        tracker.spawn(
+        let task = tracker.track_future(
             async move {
                 let _permit = permit;
+                let socket = match S::from_std(socket) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot serve the connection");
+                        return;
+                    }
+                };
                 tracing::debug!("connected");
                 tokio::select! {
                     () = serve(socket) => {}
@@ -295,6 +320,7 @@ impl Server {
             }
             .instrument(span),
         );
+        self.threads.spawn(move || task);
     }
 }
 
