@@ -6,7 +6,6 @@
 //! statement starts, except inside a snapshot (a transaction), where repeated
 //! reads of a table return the same rows.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -263,7 +262,7 @@ pub struct Engine {
     /// Set by the authorizer when a statement being prepared reads a table.
     table_read: Arc<AtomicBool>,
     /// What a statement (by its SQL) reads and returns, learned at its first prepare.
-    shapes: Mutex<HashMap<String, Arc<Shape>>>,
+    shapes: Mutex<foldhash::HashMap<String, Arc<Shape>>>,
     inline: Arc<InlineBudget>,
     limits: QueryLimits,
     observer: Option<Arc<dyn StatementObserver>>,
@@ -372,7 +371,7 @@ impl Engine {
             state,
             snapshot: false,
             table_read,
-            shapes: Mutex::new(HashMap::new()),
+            shapes: Mutex::new(foldhash::HashMap::default()),
             inline,
             limits: QueryLimits::default(),
             observer: None,

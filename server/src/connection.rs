@@ -120,11 +120,11 @@ async fn drive<S>(
     let startup = Arc::new(Startup::new(Arc::clone(&shared.startup), id, peer));
     let handlers = Handlers {
         startup,
+        query: Arc::new(shared.handlers.query.for_connection()),
         ..shared.handlers.clone()
     };
     let startup_handler = Arc::clone(&handlers.startup);
-    let simple = Arc::clone(&handlers.query);
-    let extended = Arc::clone(&handlers.query);
+    let query = Arc::clone(&handlers.query);
     let copy = handlers.copy_handler();
     let cancel = handlers.cancel_handler();
     let errors = handlers.error_handler();
@@ -194,8 +194,8 @@ async fn drive<S>(
             message,
             &mut socket,
             Arc::clone(&startup_handler),
-            Arc::clone(&simple),
-            Arc::clone(&extended),
+            Arc::clone(&query),
+            Arc::clone(&query),
             Arc::clone(&copy),
             Arc::clone(&cancel),
         )

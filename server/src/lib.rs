@@ -3,7 +3,7 @@
 //! Layout:
 //! - `config`: the TOML configuration and its validation.
 //! - `listener`: accepting connections (TCP and the Unix socket), limits, graceful shutdown.
-//! - `threads`: the single-threaded runtimes connections are served on, one per CPU.
+//! - `threads`: a thread and a single-threaded runtime for each connection.
 //! - `connection`: one connection's TLS negotiation, startup and idle timeouts, message loop.
 //! - `tls`: certificates (configured or self-signed), client certificates, reload.
 //! - `policy`: a role's privileges as the engine's table policy.

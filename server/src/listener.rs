@@ -50,8 +50,6 @@ pub enum ServerError {
     Tls(#[from] TlsError),
     #[error("cannot open the audit log: {0}")]
     Audit(#[source] std::io::Error),
-    #[error("cannot start the connection threads: {0}")]
-    Threads(#[source] std::io::Error),
 }
 
 /// The Unix socket, removed from the file system when the server stops.
@@ -80,7 +78,7 @@ pub struct Server {
     companions: Vec<Box<dyn Send>>,
     /// Flushed once the last connection has ended.
     audit: Arc<Audit>,
-    /// Where connections are served; stopped once the last one has ended.
+    /// Starts each connection's thread.
     threads: ConnectionThreads,
 }
 
@@ -177,9 +175,7 @@ impl Server {
             startup_timeout: config.startup_timeout,
             idle_session_timeout: config.idle_session_timeout,
         });
-        let threads =
-            ConnectionThreads::start(ConnectionThreads::default_count(), config.shutdown_grace)
-                .map_err(ServerError::Threads)?;
+        let threads = ConnectionThreads::new(config.shutdown_grace);
         Ok(Server {
             listener,
             unix,
@@ -264,9 +260,7 @@ impl Server {
         // does waiting for the audit log to write every pending record.
         let companions = std::mem::take(&mut self.companions);
         let audit = Arc::clone(&self.audit);
-        let threads = self.threads;
         let _ = tokio::task::spawn_blocking(move || {
-            threads.stop();
             drop(companions);
             audit.flush();
         })
@@ -301,6 +295,7 @@ impl Server {
             }
         };
         let token = token.clone();
+        let conn_span = span.clone();
         let task = tracker.track_future(
             async move {
                 let _permit = permit;
@@ -320,7 +315,9 @@ impl Server {
             }
             .instrument(span),
         );
-        self.threads.spawn(move || task);
+        if let Err(e) = self.threads.spawn(move || task) {
+            tracing::warn!(parent: &conn_span, error = %e, "cannot start a thread for the connection");
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 //! [`Wire`] state, not in pgwire's store.
 
 use std::fmt::Debug;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use futures::{Sink, SinkExt};
@@ -76,10 +76,13 @@ fn format_of(codes: &[i16]) -> Format {
     }
 }
 
-/// Serves simple and extended queries for every connection.
+/// Serves simple and extended queries; each connection has its own, which
+/// keeps the connection's [`Wire`] at hand once it is known (looking it up in
+/// pgwire's session extensions took a lock and a map lookup per message).
 pub struct QueryHandler {
     registry: Registry,
     parser: Arc<NoopQueryParser>,
+    wire: OnceLock<Arc<Wire>>,
 }
 
 impl QueryHandler {
@@ -87,7 +90,26 @@ impl QueryHandler {
         QueryHandler {
             registry,
             parser: Arc::new(NoopQueryParser::new()),
+            wire: OnceLock::new(),
         }
+    }
+
+    /// A handler for a new connection.
+    pub fn for_connection(&self) -> Self {
+        QueryHandler {
+            registry: self.registry.clone(),
+            parser: Arc::clone(&self.parser),
+            wire: OnceLock::new(),
+        }
+    }
+
+    /// The connection's protocol state (it has authenticated).
+    fn wire<C: ClientInfo + ?Sized>(&self, client: &C) -> PgWireResult<&Arc<Wire>> {
+        if let Some(wire) = self.wire.get() {
+            return Ok(wire);
+        }
+        let wire = Wire::of(client)?;
+        Ok(self.wire.get_or_init(|| wire))
     }
 }
 
@@ -108,7 +130,7 @@ impl SimpleQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = Wire::of(client)?;
+        let wire = self.wire(client)?;
         let session = Arc::clone(&wire.session);
         let span = query_span(&session);
         let statements = split_statements(&query.query);
@@ -121,14 +143,14 @@ impl SimpleQueryHandler for QueryHandler {
         }
         let cx = Context {
             session: &session,
-            wire: &wire,
+            wire,
             implicit_block: statements.len() > 1,
             simple: true,
         };
         let mut failed = false;
         for text in statements {
             let result = async {
-                let plan = cached_plan(&wire, text, |t| plan(t, &self.registry)).map_err(|e| {
+                let plan = cached_plan(wire, text, |t| plan(t, &self.registry)).map_err(|e| {
                     session.report_plan_failure(text, &e);
                     catalog_error_info(&e)
                 })?;
@@ -238,11 +260,11 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = Wire::of(client)?;
+        let wire = self.wire(client)?;
         let session = Arc::clone(&wire.session);
         let name = message.name.unwrap_or_default();
         let plan =
-            cached_plan(&wire, &message.query, |t| plan_one(t, &self.registry)).map_err(|e| {
+            cached_plan(wire, &message.query, |t| plan_one(t, &self.registry)).map_err(|e| {
                 session.report_plan_failure(&message.query, &e);
                 pg_error(e)
             })?;
@@ -274,7 +296,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = Wire::of(client)?;
+        let wire = self.wire(client)?;
         let session = Arc::clone(&wire.session);
         let statement_name = message.statement_name.unwrap_or_default();
         let portal_name = message.portal_name.unwrap_or_default();
@@ -340,7 +362,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = Wire::of(client)?;
+        let wire = self.wire(client)?;
         let name = message.name.unwrap_or_default();
         let (statement, formats): (Arc<Prepared>, Option<Format>) = match message.target_type {
             TARGET_TYPE_BYTE_STATEMENT => {
@@ -368,7 +390,7 @@ impl ExtendedQueryHandler for QueryHandler {
                 .await?;
         }
         let formats = formats.unwrap_or_default();
-        if describe_fetch(client, &wire, &statement.plan, &formats).await? {
+        if describe_fetch(client, wire, &statement.plan, &formats).await? {
             return Ok(());
         }
         match statement.description(&formats) {
@@ -385,11 +407,11 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = Wire::of(client)?;
+        let wire = self.wire(client)?;
         let session = Arc::clone(&wire.session);
         let name = message.name.unwrap_or_default();
         let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
-        let (statement, params, formats) = match take_portal_work(&wire, &name, max_rows)? {
+        let (statement, params, formats) = match take_portal_work(wire, &name, max_rows)? {
             PortalWork::Batch {
                 width,
                 batch,
@@ -407,7 +429,7 @@ impl ExtendedQueryHandler for QueryHandler {
         };
         let cx = Context {
             session: &session,
-            wire: &wire,
+            wire,
             implicit_block: false,
             simple: false,
         };
@@ -454,7 +476,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let status = match Wire::of(client) {
+        let status = match self.wire(client) {
             Ok(wire) => {
                 if wire.session.txn() == Txn::Idle {
                     // The implicit transaction ends at Sync, and its portals with it.
@@ -482,7 +504,7 @@ impl ExtendedQueryHandler for QueryHandler {
     {
         let name = message.name.unwrap_or_default();
         {
-            let wire = Wire::of(client)?;
+            let wire = self.wire(client)?;
             let mut state = wire.lock();
             match message.target_type {
                 TARGET_TYPE_BYTE_STATEMENT => {

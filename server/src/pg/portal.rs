@@ -6,10 +6,10 @@
 //! without a row limit streams its rows without storing them, and a suspended
 //! portal keeps only the rows it has not sent yet.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::BytesMut;
+use foldhash::HashMap;
 use hostgres_catalog::Value;
 use pgwire::api::ClientInfo;
 use pgwire::api::portal::Format;
@@ -53,7 +53,9 @@ pub enum PortalState {
 /// How many planned statement texts a connection remembers.
 const MAX_PLANS: usize = 256;
 
-/// Statements, portals and cursors of one connection.
+/// Statements, portals and cursors of one connection. The maps hash with
+/// foldhash: they are looked up several times per statement, and SipHash
+/// showed in every profile of a prepared statement.
 #[derive(Debug, Default)]
 pub struct WireState {
     pub statements: HashMap<String, Arc<Prepared>>,
