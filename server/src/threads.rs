@@ -6,13 +6,12 @@
 //! On a work-stealing runtime each wake-up also woke an idle worker to look
 //! for work (a futex call and a context switch that found nothing), which
 //! cost more than a `SELECT 1`. A fixed set of threads, each serving several
-//! connections, avoided that but tied a connection to a thread: when two
-//! clients' connections landed on the threads the other way round from how
-//! the clients' own threads used them, every response crossed CPUs, and
-//! throughput halved. A thread per connection is woken by its own socket
-//! only, and the kernel's scheduler places it beside its client. Statements
-//! that read tables run on the runtime's blocking threads, so a slow table
-//! can be interrupted while the connection still answers cancel requests.
+//! connections, avoids that too, but then a connection busy encoding a large
+//! result (or encrypting it) holds up every other connection on its thread.
+//! A thread per connection is woken by its own socket only, and the kernel
+//! schedules connections independently, as it does PostgreSQL's backends.
+//! Statements that read tables run on the runtime's blocking threads, so a
+//! slow table can be interrupted while the connection still answers.
 
 use std::future::Future;
 use std::time::Duration;
