@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # pgbench `SELECT 1;` against hostgres and against a PostgreSQL 15 started on the
 # same machine in the same run, in the three query modes (simple, extended,
-# prepared). Prints each server's tps and the hostgres/PostgreSQL ratio per mode;
-# the target is a ratio of at least 1.0 in every mode.
+# prepared). Prints each server's median and best tps and the hostgres/PostgreSQL
+# ratios per mode; the target is a ratio of at least 1.0 in every mode.
 #
 # Both servers are measured over the same transport: plain TCP by default, or
 # TLS for both with TLS=1 (PostgreSQL then serves hostgres' self-signed
@@ -126,13 +126,20 @@ tps() {
         awk '/^tps = / { print $3 }'
 }
 
+# The largest of a list of numbers.
+best() {
+    sort -g | tail -1
+}
+
 # The median of a list of numbers.
 median() {
     sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-echo "pgbench -c $CLIENTS -j $THREADS -T $DURATION -f select1.sql, $ROUNDS alternating rounds, medians  ($(nproc) CPUs, sslmode=$PGSSLMODE, hostgres audit ${AUDIT:-on})"
-printf '%-10s %12s %12s %8s\n' mode hostgres postgresql ratio
+echo "pgbench -c $CLIENTS -j $THREADS -T $DURATION -f select1.sql, $ROUNDS alternating rounds  ($(nproc) CPUs, sslmode=$PGSSLMODE, hostgres audit ${AUDIT:-on})"
+echo "(tps; medians, and the best round of each server: on a small shared machine the kernel's"
+echo " placement of client and server threads moves a round's tps by up to 2x for either server)"
+printf '%-10s %12s %12s %8s   %12s %12s %8s\n' mode hostgres postgresql ratio 'hg best' 'pg best' ratio
 for mode in $MODES; do
     pgs=() hgs=()
     for _ in $(seq 1 "$ROUNDS"); do
@@ -145,5 +152,8 @@ for mode in $MODES; do
     fi
     pg=$(printf '%s\n' "${pgs[@]}" | median)
     hg=$(printf '%s\n' "${hgs[@]}" | median)
-    awk -v m="$mode" -v h="$hg" -v p="$pg" 'BEGIN { printf "%-10s %12.0f %12.0f %8.2f\n", m, h, p, h / p }'
+    pgb=$(printf '%s\n' "${pgs[@]}" | best)
+    hgb=$(printf '%s\n' "${hgs[@]}" | best)
+    awk -v m="$mode" -v h="$hg" -v p="$pg" -v hb="$hgb" -v pb="$pgb" \
+        'BEGIN { printf "%-10s %12.0f %12.0f %8.2f   %12.0f %12.0f %8.2f\n", m, h, p, h / p, hb, pb, hb / pb }'
 done

@@ -14,8 +14,9 @@ use std::panic::AssertUnwindSafe;
 
 use futures::{FutureExt, SinkExt, StreamExt};
 use pgwire::api::ErrorHandler;
+use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
 use pgwire::api::{ClientInfo, DefaultClient, PgWireConnectionState, PgWireServerHandlers};
-use pgwire::error::{ErrorInfo, PgWireError};
+use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use pgwire::tokio::server::{
     MaybeTls, PgWireMessageServerCodec, negotiate_tls, process_error, process_message,
@@ -27,6 +28,7 @@ use tokio_util::codec::Framed;
 
 use crate::pg::Handlers;
 use crate::pg::error::{IDLE_SESSION_TIMEOUT, PROTOCOL_VIOLATION};
+use crate::pg::handler::QueryHandler;
 use crate::pg::startup::{Peer, Startup, StartupShared};
 use crate::tls::Tls;
 
@@ -190,17 +192,25 @@ async fn drive<S>(
             _ => message.is_extended_query(),
         };
         let is_cancel = matches!(message, PgWireFrontendMessage::CancelRequest(_));
-        if let Err(mut e) = process_message(
-            message,
-            &mut socket,
-            Arc::clone(&startup_handler),
-            Arc::clone(&query),
-            Arc::clone(&query),
-            Arc::clone(&copy),
-            Arc::clone(&cancel),
-        )
-        .await
-        {
+        let querying = matches!(
+            socket.state(),
+            PgWireConnectionState::ReadyForQuery | PgWireConnectionState::QueryInProgress
+        );
+        let result = if querying && !is_cancel {
+            dispatch_query(&query, &mut socket, message).await
+        } else {
+            process_message(
+                message,
+                &mut socket,
+                Arc::clone(&startup_handler),
+                Arc::clone(&query),
+                Arc::clone(&query),
+                Arc::clone(&copy),
+                Arc::clone(&cancel),
+            )
+            .await
+        };
+        if let Err(mut e) = result {
             errors.on_error(&socket, &mut e);
             let fatal = is_fatal(&e);
             if process_error(&mut socket, e, extended_message)
@@ -214,6 +224,30 @@ async fn drive<S>(
         if is_cancel {
             break;
         }
+    }
+}
+
+/// Hands a message of an authenticated connection that is not in COPY or
+/// waiting for `Sync` to the query handler: what `process_message` does in
+/// that state, without cloning every handler for every message.
+async fn dispatch_query<S>(
+    query: &QueryHandler,
+    socket: &mut Framed<S, Codec>,
+    message: PgWireFrontendMessage,
+) -> PgWireResult<()>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
+{
+    match message {
+        PgWireFrontendMessage::Query(m) => query.on_query(socket, m).await,
+        PgWireFrontendMessage::Parse(m) => query.on_parse(socket, m).await,
+        PgWireFrontendMessage::Bind(m) => query.on_bind(socket, m).await,
+        PgWireFrontendMessage::Describe(m) => query.on_describe(socket, m).await,
+        PgWireFrontendMessage::Execute(m) => query.on_execute(socket, m).await,
+        PgWireFrontendMessage::Sync(m) => query.on_sync(socket, m).await,
+        PgWireFrontendMessage::Flush(m) => query.on_flush(socket, m).await,
+        PgWireFrontendMessage::Close(m) => query.on_close(socket, m).await,
+        _ => Ok(()),
     }
 }
 

@@ -231,6 +231,11 @@ pub struct EncodingSink {
 }
 
 impl EncodingSink {
+    /// The result's columns, leaving none behind.
+    pub fn take_columns(&mut self) -> Vec<ResultColumn> {
+        std::mem::take(&mut self.columns)
+    }
+
     /// A sink for `DataRow`s; `settings` supply the time zone timestamps print in.
     pub fn new(known: Vec<Option<Type>>, formats: Format, settings: Option<Settings>) -> Self {
         EncodingSink::with_framing(known, Framing::DataRows(formats), settings)

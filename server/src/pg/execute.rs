@@ -45,11 +45,17 @@ pub enum RowsTag {
 
 impl RowsTag {
     pub fn tag(self, rows: usize) -> String {
-        match self {
-            RowsTag::Select => format!("SELECT {rows}"),
-            RowsTag::Fetch => format!("FETCH {rows}"),
-            RowsTag::Show => "SHOW".to_owned(),
-        }
+        let verb = match self {
+            RowsTag::Select => "SELECT ",
+            RowsTag::Fetch => "FETCH ",
+            RowsTag::Show => return "SHOW".to_owned(),
+        };
+        let mut number = itoa::Buffer::new();
+        let count = number.format(rows);
+        let mut tag = String::with_capacity(verb.len() + count.len());
+        tag.push_str(verb);
+        tag.push_str(count);
+        tag
     }
 }
 
@@ -263,10 +269,10 @@ pub async fn execute(
                 formats.clone(),
                 Some(session.settings.clone()),
             );
-            let done = run_on_engine(session, q, params, sink).await?;
+            let mut done = run_on_engine(session, q, params, sink).await?;
             Ok(Executed {
                 output: Output::Rows {
-                    columns: done.sink.columns().to_vec(),
+                    columns: done.sink.take_columns(),
                     formats,
                     rows: done.sink.rows,
                     tag: RowsTag::Select,
