@@ -363,17 +363,57 @@ impl Audit {
     /// (see [`statement_prefix`]): the fields that never change within a
     /// connection are encoded once, not for every statement.
     fn statement_after(&self, prefix: &[u8], record: &StatementRecord<'_>) {
+        match record.error {
+            None => self.line_after(prefix, record.sql, record.rows, record.elapsed, None),
+            Some(e) => {
+                let message = e.to_string();
+                let failure = Failure {
+                    sqlstate: crate::pg::error::sqlstate(e.kind()),
+                    message: &message,
+                };
+                self.line_after(
+                    prefix,
+                    record.sql,
+                    record.rows,
+                    record.elapsed,
+                    Some(&failure),
+                );
+            }
+        }
+    }
+
+    fn line_after(
+        &self,
+        prefix: &[u8],
+        sql: &str,
+        rows: u64,
+        elapsed: Duration,
+        failure: Option<&Failure<'_>>,
+    ) {
         if !self.enabled() {
             return;
         }
-        let mut line = Vec::with_capacity(prefix.len() + 160 + record.sql.len().min(1024));
+        let mut line = Vec::with_capacity(prefix.len() + 160 + sql.len().min(1024));
         line.extend_from_slice(prefix);
-        if let Err(e) = write_statement_tail(&mut line, record, self.statement_max_chars) {
+        let tail = Tail {
+            sql,
+            rows,
+            elapsed,
+            failure,
+        };
+        if let Err(e) = tail.write(&mut line, self.statement_max_chars) {
             tracing::error!(error = %e, "cannot encode an audit record");
             return;
         }
         self.emit(&line);
     }
+}
+
+/// How a statement failed, as its audit record says.
+#[derive(Debug, Clone, Copy)]
+pub struct Failure<'a> {
+    pub sqlstate: &'a str,
+    pub message: &'a str,
 }
 
 /// The fields of a statement record that are the same for every statement
@@ -403,41 +443,49 @@ fn statement_prefix(who: &ConnIdentity) -> Vec<u8> {
     prefix
 }
 
-/// Appends the fields of a statement record that change with every
-/// statement, closing the object the prefix opened, and the newline. Written
-/// field by field: through a serialized struct the tail cost more than the
-/// `SELECT 1` it records. Only the texts go through the JSON encoder.
-fn write_statement_tail(
-    line: &mut Vec<u8>,
-    record: &StatementRecord<'_>,
-    statement_max_chars: usize,
-) -> serde_json::Result<()> {
-    let mut number = itoa::Buffer::new();
-    line.extend_from_slice(b",\"unix_time_ms\":");
-    line.extend_from_slice(number.format(unix_time_ms()).as_bytes());
-    line.extend_from_slice(b",\"statement\":");
-    serde_json::to_writer(&mut *line, &Cut::of(record.sql, statement_max_chars))?;
-    // Milliseconds with nanosecond digits, as a JSON number.
-    let nanos = record.elapsed.as_nanos();
-    line.extend_from_slice(b",\"duration_ms\":");
-    line.extend_from_slice(number.format(nanos / 1_000_000).as_bytes());
-    let fraction = number.format(1_000_000 + nanos % 1_000_000);
-    line.push(b'.');
-    line.extend_from_slice(&fraction.as_bytes()[1..]);
-    line.extend_from_slice(b",\"rows\":");
-    line.extend_from_slice(number.format(record.rows).as_bytes());
-    match record.error {
-        None => line.extend_from_slice(b",\"outcome\":\"ok\",\"sqlstate\":null,\"error\":null}"),
-        Some(e) => {
-            line.extend_from_slice(b",\"outcome\":\"error\",\"sqlstate\":\"");
-            line.extend_from_slice(crate::pg::error::sqlstate(e.kind()).as_bytes());
-            line.extend_from_slice(b"\",\"error\":");
-            serde_json::to_writer(&mut *line, &e.to_string())?;
-            line.push(b'}');
+/// The fields of a statement record that change with every statement.
+struct Tail<'a> {
+    sql: &'a str,
+    rows: u64,
+    elapsed: Duration,
+    failure: Option<&'a Failure<'a>>,
+}
+
+impl Tail<'_> {
+    /// Appends the fields, closing the object the prefix opened, and the
+    /// newline. Written field by field: through a serialized struct the tail
+    /// cost more than the `SELECT 1` it records. Only the texts go through
+    /// the JSON encoder.
+    fn write(&self, line: &mut Vec<u8>, statement_max_chars: usize) -> serde_json::Result<()> {
+        let mut number = itoa::Buffer::new();
+        line.extend_from_slice(b",\"unix_time_ms\":");
+        line.extend_from_slice(number.format(unix_time_ms()).as_bytes());
+        line.extend_from_slice(b",\"statement\":");
+        serde_json::to_writer(&mut *line, &Cut::of(self.sql, statement_max_chars))?;
+        // Milliseconds with nanosecond digits, as a JSON number.
+        let nanos = self.elapsed.as_nanos();
+        line.extend_from_slice(b",\"duration_ms\":");
+        line.extend_from_slice(number.format(nanos / 1_000_000).as_bytes());
+        let fraction = number.format(1_000_000 + nanos % 1_000_000);
+        line.push(b'.');
+        line.extend_from_slice(&fraction.as_bytes()[1..]);
+        line.extend_from_slice(b",\"rows\":");
+        line.extend_from_slice(number.format(self.rows).as_bytes());
+        match self.failure {
+            None => {
+                line.extend_from_slice(b",\"outcome\":\"ok\",\"sqlstate\":null,\"error\":null}")
+            }
+            Some(f) => {
+                line.extend_from_slice(b",\"outcome\":\"error\",\"sqlstate\":");
+                serde_json::to_writer(&mut *line, f.sqlstate)?;
+                line.extend_from_slice(b",\"error\":");
+                serde_json::to_writer(&mut *line, f.message)?;
+                line.push(b'}');
+            }
         }
+        line.push(b'\n');
+        Ok(())
     }
-    line.push(b'\n');
-    Ok(())
 }
 
 fn unix_time_ms() -> u64 {
@@ -500,6 +548,21 @@ impl SessionAudit {
             audit,
             prefix: statement_prefix(who),
         }
+    }
+}
+
+impl SessionAudit {
+    /// A statement the session answered without the engine (SET, SHOW,
+    /// BEGIN, FETCH from a cursor...): it is audited like any other.
+    pub fn command_done(
+        &self,
+        sql: &str,
+        rows: u64,
+        elapsed: Duration,
+        failure: Option<&Failure<'_>>,
+    ) {
+        self.audit
+            .line_after(&self.prefix, sql, rows, elapsed, failure);
     }
 }
 

@@ -917,6 +917,15 @@ async fn the_audit_log_records_connections_and_statements_never_passwords() {
         .await
         .expect("query");
     let _ = client.simple_query("SELECT * FROM nope").await;
+    // Statements the session answers itself are audited too.
+    client
+        .batch_execute(
+            "SET application_name = 'x'; SHOW application_name; BEGIN; \
+             DECLARE c CURSOR FOR SELECT 1 UNION ALL SELECT 2; FETCH ALL FROM c; COMMIT",
+        )
+        .await
+        .expect("session commands");
+    let _ = client.simple_query("SET statement_timeout = 'soon'").await;
     let _ = connect(&format!(
         "host=127.0.0.1 port={} user=hostgres password=not-the-password",
         server.addr.port()
@@ -954,5 +963,19 @@ async fn the_audit_log_records_connections_and_statements_never_passwords() {
     assert_eq!(failed_statement["sqlstate"], "42P01");
     let refused = find("connect", "refused");
     assert_eq!(refused["sqlstate"], "28P01");
+    let statement = |sql: &str| {
+        records
+            .iter()
+            .find(|r| r["event"] == "statement" && r["statement"] == sql)
+            .unwrap_or_else(|| panic!("no record of {sql} in {text}"))
+    };
+    for sql in ["SET application_name…", "BEGIN", "COMMIT"] {
+        assert_eq!(statement(sql)["outcome"], "ok", "{sql}");
+    }
+    assert_eq!(statement("SHOW application_nam…")["rows"], 1);
+    assert_eq!(statement("FETCH ALL FROM c")["rows"], 2);
+    let bad_setting = statement("SET statement_timeou…");
+    assert_eq!(bad_setting["outcome"], "error");
+    assert_eq!(bad_setting["sqlstate"], "22023");
     assert!(records.iter().any(|r| r["event"] == "disconnect"));
 }

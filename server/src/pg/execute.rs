@@ -8,7 +8,7 @@
 use std::fmt::Debug;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use futures::{Sink, SinkExt};
@@ -248,9 +248,44 @@ pub struct Context<'a> {
     pub simple: bool,
 }
 
-/// Runs a planned statement. `described` are the result columns known from
-/// `Parse`, whose types the result keeps.
+/// Runs a planned statement. `source` is its text as the client sent it;
+/// `described` are the result columns known from `Parse`, whose types the
+/// result keeps.
+///
+/// Statements the session answers itself (SET, SHOW, BEGIN, FETCH...) and
+/// statements refused in a failed transaction are audited here; the engine
+/// audits the statements it runs.
 pub async fn execute(
+    cx: &Context<'_>,
+    plan: &Plan,
+    source: &str,
+    params: Vec<Value>,
+    formats: Format,
+    described: Option<&[ResultColumn]>,
+) -> Result<Executed, ErrorInfo> {
+    let session = cx.session;
+    if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
+        let refused = compat::failed_transaction_error();
+        session.audit_command(source, 0, Duration::ZERO, Some(&refused));
+        return Err(refused);
+    }
+    if !matches!(plan, Plan::Session(_) | Plan::Fetch(_) | Plan::Close(_)) {
+        return run_plan(cx, plan, params, formats, described).await;
+    }
+    let started = Instant::now();
+    let result = run_plan(cx, plan, params, formats, described).await;
+    let rows = match &result {
+        Ok(Executed {
+            output: Output::Rows { rows, .. },
+            ..
+        }) => rows.len() as u64,
+        _ => 0,
+    };
+    session.audit_command(source, rows, started.elapsed(), result.as_ref().err());
+    result
+}
+
+async fn run_plan(
     cx: &Context<'_>,
     plan: &Plan,
     params: Vec<Value>,
@@ -258,9 +293,6 @@ pub async fn execute(
     described: Option<&[ResultColumn]>,
 ) -> Result<Executed, ErrorInfo> {
     let session = cx.session;
-    if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
-        return Err(compat::failed_transaction_error());
-    }
     match plan {
         Plan::Empty => Ok(Executed::of(Output::Empty)),
         Plan::Query(q) => {

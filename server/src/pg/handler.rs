@@ -154,7 +154,7 @@ impl SimpleQueryHandler for QueryHandler {
                     session.report_plan_failure(text, &e);
                     catalog_error_info(&e)
                 })?;
-                execute::execute(&cx, &plan, Vec::new(), Format::UnifiedText, None).await
+                execute::execute(&cx, &plan, text, Vec::new(), Format::UnifiedText, None).await
             }
             .instrument(span.clone())
             .await;
@@ -278,7 +278,7 @@ impl ExtendedQueryHandler for QueryHandler {
                 None,
             )));
         }
-        let prepared = prepare(&session, plan, &message.type_oids)
+        let prepared = prepare(&session, plan, &message.query, &message.type_oids)
             .instrument(query_span(&session))
             .await
             .map_err(pg_error)?;
@@ -436,6 +436,7 @@ impl ExtendedQueryHandler for QueryHandler {
         let executed = execute::execute(
             &cx,
             &statement.plan,
+            &statement.source,
             params,
             formats,
             statement.columns.as_deref(),

@@ -5,11 +5,15 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use hostgres_catalog::settings::Settings;
 use hostgres_catalog::{CatalogError, Described, Engine, Interrupter};
+use pgwire::error::ErrorInfo;
 use pgwire::messages::response::TransactionStatus;
 use pgwire::messages::startup::SecretKey;
+
+use crate::audit::{Failure, SessionAudit};
 
 /// Locks a mutex, recovering from poisoning: a panic inside one query must not
 /// take the whole session (or registry) down with it.
@@ -54,6 +58,9 @@ pub struct Session {
     /// The engine is used from blocking threads, one statement at a time.
     engine: Arc<Mutex<Engine>>,
     interrupter: Interrupter,
+    /// Where statements the session answers itself are audited (the
+    /// engine audits the statements it runs).
+    audit: Option<Arc<SessionAudit>>,
     state: Mutex<SessionState>,
 }
 
@@ -75,8 +82,10 @@ impl Session {
         peer: SocketAddr,
         engine: Engine,
         settings: Settings,
+        audit: Option<Arc<SessionAudit>>,
     ) -> Session {
         Session {
+            audit,
             id: NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed),
             user,
             database,
@@ -127,6 +136,22 @@ impl Session {
     pub fn try_inline<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> Option<T> {
         let mut engine = self.engine.try_lock().ok()?;
         Some(f(&mut engine))
+    }
+
+    /// Audits a statement the session answered without the engine.
+    pub fn audit_command(
+        &self,
+        source: &str,
+        rows: u64,
+        elapsed: Duration,
+        error: Option<&ErrorInfo>,
+    ) {
+        let Some(audit) = &self.audit else { return };
+        let failure = error.map(|e| Failure {
+            sqlstate: &e.code,
+            message: &e.message,
+        });
+        audit.command_done(source, rows, elapsed, failure.as_ref());
     }
 
     /// Reports a statement that failed to plan to the engine's observers

@@ -531,16 +531,15 @@ impl Startup {
             max_bytes: limits.max_result_bytes,
             max_scan_bytes: limits.max_query_memory_bytes,
         });
-        engine.set_observer(Arc::new(SessionAudit::new(
-            Arc::clone(&self.shared.audit),
-            who,
-        )));
+        let audit = Arc::new(SessionAudit::new(Arc::clone(&self.shared.audit), who));
+        engine.set_observer(Arc::clone(&audit) as Arc<dyn hostgres_catalog::StatementObserver>);
         Ok(Session::new(
             user,
             database,
             client.socket_addr(),
             engine,
             settings,
+            Some(audit),
         ))
     }
 }

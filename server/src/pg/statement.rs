@@ -143,6 +143,8 @@ pub fn cached_plan(
 #[derive(Debug)]
 pub struct Prepared {
     pub plan: Arc<Plan>,
+    /// The statement as the client sent it, for the audit log.
+    pub source: Arc<str>,
     /// Parameter types: as the client declared them, else inferred, else text.
     pub params: Vec<Type>,
     /// Result columns, for statements with a fixed result (`None`: no rows,
@@ -151,9 +153,15 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn new(plan: Arc<Plan>, params: Vec<Type>, columns: Option<Vec<ResultColumn>>) -> Prepared {
+    pub fn new(
+        plan: Arc<Plan>,
+        source: &str,
+        params: Vec<Type>,
+        columns: Option<Vec<ResultColumn>>,
+    ) -> Prepared {
         Prepared {
             plan,
+            source: Arc::from(source),
             params,
             columns,
         }
@@ -166,10 +174,12 @@ impl Prepared {
 }
 
 /// Prepares a planned statement: describes its query on the engine and
-/// settles its parameter types (`declared` are the types `Parse` named).
+/// settles its parameter types (`declared` are the types `Parse` named);
+/// `source` is the statement's text.
 pub async fn prepare(
     session: &Session,
     plan: Arc<Plan>,
+    source: &str,
     declared: &[u32],
 ) -> Result<Prepared, CatalogError> {
     let Some(query) = plan.query() else {
@@ -187,7 +197,7 @@ pub async fn prepare(
             ),
             _ => None,
         };
-        return Ok(Prepared::new(plan, Vec::new(), columns));
+        return Ok(Prepared::new(plan, source, Vec::new(), columns));
     };
     let described = session.describe(&query.sql).await?;
     let params = (0..described.param_count)
@@ -206,7 +216,7 @@ pub async fn prepare(
         }
         _ => None,
     };
-    Ok(Prepared::new(plan, params, columns))
+    Ok(Prepared::new(plan, source, params, columns))
 }
 
 /// The parameters of a `Bind`, still encoded.
