@@ -315,7 +315,7 @@ impl Server {
             }
             .instrument(span),
         );
-        if let Err(e) = self.threads.spawn(move || task) {
+        if let Err(e) = self.threads.spawn(task) {
             tracing::warn!(parent: &conn_span, error = %e, "cannot start a thread for the connection");
         }
     }

@@ -57,14 +57,13 @@ impl ConnectionThreads {
         ConnectionThreads { grace }
     }
 
-    /// Runs the connection task `make()` builds on a thread of its own.
-    /// `make` runs on that thread, so the sockets it registers belong to
-    /// that thread's poller.
-    pub fn spawn<F, Fut>(&self, make: F) -> std::io::Result<()>
-    where
-        F: FnOnce() -> Fut + Send + 'static,
-        Fut: Future<Output = ()> + 'static,
-    {
+    /// Runs a connection's task on a thread of its own. The task registers
+    /// its socket when first polled, so the socket belongs to that thread's
+    /// poller.
+    pub fn spawn(
+        &self,
+        connection: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -72,7 +71,7 @@ impl ConnectionThreads {
         std::thread::Builder::new()
             .name("connection".to_owned())
             .spawn(move || {
-                runtime.block_on(make());
+                runtime.block_on(connection);
                 // A statement still running was interrupted; do not wait past the grace period.
                 runtime.shutdown_timeout(grace);
             })?;
