@@ -926,6 +926,11 @@ async fn the_audit_log_records_connections_and_statements_never_passwords() {
         .await
         .expect("session commands");
     let _ = client.simple_query("SET statement_timeout = 'soon'").await;
+    // A statement refused in a failed transaction, by Parse (extended protocol).
+    let _ = client.batch_execute("BEGIN; SELECT * FROM nope").await;
+    let refused = client.query("SELECT 2 AS two", &[]).await;
+    assert!(refused.is_err(), "a failed transaction refuses statements");
+    client.batch_execute("ROLLBACK").await.expect("rollback");
     let _ = connect(&format!(
         "host=127.0.0.1 port={} user=hostgres password=not-the-password",
         server.addr.port()
@@ -977,5 +982,8 @@ async fn the_audit_log_records_connections_and_statements_never_passwords() {
     let bad_setting = statement("SET statement_timeou…");
     assert_eq!(bad_setting["outcome"], "error");
     assert_eq!(bad_setting["sqlstate"], "22023");
+    let refused = statement("SELECT 2 AS two");
+    assert_eq!(refused["outcome"], "error");
+    assert_eq!(refused["sqlstate"], "25P02");
     assert!(records.iter().any(|r| r["event"] == "disconnect"));
 }

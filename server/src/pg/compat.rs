@@ -39,12 +39,20 @@ fn tag(t: &str) -> Outcome {
 }
 
 /// The error PostgreSQL gives for any command but ROLLBACK in a failed block.
-pub fn failed_transaction_error() -> ErrorInfo {
+fn failed_transaction_error() -> ErrorInfo {
     error_info(
         IN_FAILED_TRANSACTION,
         "current transaction is aborted, commands ignored until end of transaction block",
         Some("Send ROLLBACK to end the failed transaction.".to_owned()),
     )
+}
+
+/// Refuses `source` because the session's transaction failed, recording the
+/// refusal in the audit log like any statement's outcome.
+pub fn refuse_in_failed_transaction(session: &Session, source: &str) -> ErrorInfo {
+    let refused = failed_transaction_error();
+    session.audit_command(source, 0, std::time::Duration::ZERO, Some(&refused));
+    refused
 }
 
 /// True for commands allowed in a failed transaction block.

@@ -8,7 +8,7 @@
 use std::fmt::Debug;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::BytesMut;
 use futures::{Sink, SinkExt};
@@ -265,9 +265,7 @@ pub async fn execute(
 ) -> Result<Executed, ErrorInfo> {
     let session = cx.session;
     if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
-        let refused = compat::failed_transaction_error();
-        session.audit_command(source, 0, Duration::ZERO, Some(&refused));
-        return Err(refused);
+        return Err(compat::refuse_in_failed_transaction(session, source));
     }
     if !matches!(plan, Plan::Session(_) | Plan::Fetch(_) | Plan::Close(_)) {
         return run_plan(cx, plan, params, formats, described).await;

@@ -269,7 +269,8 @@ impl ExtendedQueryHandler for QueryHandler {
                 pg_error(e)
             })?;
         if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
-            return Err(user_error(crate::pg::compat::failed_transaction_error()));
+            let refused = crate::pg::compat::refuse_in_failed_transaction(&session, &message.query);
+            return Err(user_error(refused));
         }
         if !name.is_empty() && wire.lock().statements.contains_key(&name) {
             return Err(user_error(error_info(
@@ -307,7 +308,9 @@ impl ExtendedQueryHandler for QueryHandler {
             .cloned()
             .ok_or_else(|| no_statement(&statement_name))?;
         if session.txn() == Txn::Failed && !statement.plan.allowed_when_failed() {
-            return Err(user_error(crate::pg::compat::failed_transaction_error()));
+            let refused =
+                crate::pg::compat::refuse_in_failed_transaction(&session, &statement.source);
+            return Err(user_error(refused));
         }
         let values = params::decode_all(
             &message.parameters,
