@@ -485,9 +485,8 @@ impl Engine {
         (result.map_err(|f| self.classify(f)), rows)
     }
 
-    /// Tells observers of a statement that failed before it reached the
-    /// engine (it did not parse or translate).
-    pub fn observe_failure(&self, source: &str, error: &CatalogError) {
+    /// Tells observers of a statement that failed before it ran.
+    fn observe_failure(&self, source: &str, error: &CatalogError) {
         self.observe(source, 0, std::time::Instant::now(), Some(error));
     }
 

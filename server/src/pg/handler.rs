@@ -96,11 +96,7 @@ impl QueryHandler {
 
     /// A handler for a new connection.
     pub fn for_connection(&self) -> Self {
-        QueryHandler {
-            registry: self.registry.clone(),
-            parser: Arc::clone(&self.parser),
-            wire: OnceLock::new(),
-        }
+        QueryHandler::new(self.registry.clone())
     }
 
     /// The connection's protocol state (it has authenticated).

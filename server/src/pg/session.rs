@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use hostgres_catalog::settings::Settings;
-use hostgres_catalog::{CatalogError, Described, Engine, Interrupter};
+use hostgres_catalog::{
+    CatalogError, Described, Engine, Interrupter, StatementObserver, StatementRecord,
+};
 use pgwire::error::ErrorInfo;
 use pgwire::messages::response::TransactionStatus;
 use pgwire::messages::startup::SecretKey;
@@ -58,9 +60,10 @@ pub struct Session {
     /// The engine is used from blocking threads, one statement at a time.
     engine: Arc<Mutex<Engine>>,
     interrupter: Interrupter,
-    /// Where statements the session answers itself are audited (the
-    /// engine audits the statements it runs).
-    audit: Option<Arc<SessionAudit>>,
+    /// Where statements the session answers itself, or that fail before
+    /// reaching the engine, are audited (the engine, observed by the same
+    /// `SessionAudit`, audits the statements it runs).
+    audit: Arc<SessionAudit>,
     state: Mutex<SessionState>,
 }
 
@@ -82,7 +85,7 @@ impl Session {
         peer: SocketAddr,
         engine: Engine,
         settings: Settings,
-        audit: Option<Arc<SessionAudit>>,
+        audit: Arc<SessionAudit>,
     ) -> Session {
         Session {
             audit,
@@ -146,19 +149,23 @@ impl Session {
         elapsed: Duration,
         error: Option<&ErrorInfo>,
     ) {
-        let Some(audit) = &self.audit else { return };
         let failure = error.map(|e| Failure {
             sqlstate: &e.code,
             message: &e.message,
         });
-        audit.command_done(source, rows, elapsed, failure.as_ref());
+        self.audit
+            .command_done(source, rows, elapsed, failure.as_ref());
     }
 
-    /// Reports a statement that failed to plan to the engine's observers
-    /// (the audit log), as a statement that ran does itself.
+    /// Audits a statement that failed to plan (it did not parse or
+    /// translate), as the engine audits a statement that ran.
     pub fn report_plan_failure(&self, source: &str, error: &CatalogError) {
-        let engine = self.engine.lock().unwrap_or_else(|p| p.into_inner());
-        engine.observe_failure(source, error);
+        self.audit.statement_done(&StatementRecord {
+            sql: source,
+            rows: 0,
+            elapsed: Duration::ZERO,
+            error: Some(error),
+        });
     }
 
     /// Runs `f` on the engine in a blocking thread, so a slow table never stalls

@@ -539,7 +539,7 @@ impl Startup {
             client.socket_addr(),
             engine,
             settings,
-            Some(audit),
+            audit,
         ))
     }
 }
