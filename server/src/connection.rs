@@ -14,13 +14,11 @@ use std::panic::AssertUnwindSafe;
 
 use futures::{FutureExt, SinkExt, StreamExt};
 use pgwire::api::ErrorHandler;
-use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
+use pgwire::api::query::ExtendedQueryHandler;
 use pgwire::api::{ClientInfo, DefaultClient, PgWireConnectionState, PgWireServerHandlers};
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
-use pgwire::tokio::server::{
-    MaybeTls, PgWireMessageServerCodec, negotiate_tls, process_error, process_message,
-};
+use pgwire::tokio::server::{MaybeTls, negotiate_tls, process_error, process_message};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpStream, UnixStream};
 use tokio::time::Instant;
@@ -28,6 +26,7 @@ use tokio_util::codec::Framed;
 
 use crate::pg::Handlers;
 use crate::pg::error::{IDLE_SESSION_TIMEOUT, PROTOCOL_VIOLATION};
+use crate::pg::fast_path::{self, Codec};
 use crate::pg::handler::QueryHandler;
 use crate::pg::startup::{Peer, Startup, StartupShared};
 use crate::tls::Tls;
@@ -41,15 +40,16 @@ pub struct Shared {
     pub idle_session_timeout: Duration,
 }
 
-/// The extended-protocol statement type pgwire carries: hostgres keeps its
-/// own prepared statements per connection, so pgwire only sees their text.
-type Codec = PgWireMessageServerCodec<String>;
-
 /// Serves a TCP connection: TLS if the client asks (and TLS is on), then the protocol.
 pub async fn serve_tcp(shared: Arc<Shared>, socket: TcpStream, id: u64) {
     let Ok(peer) = socket.peer_addr() else {
         return;
     };
+    // As PostgreSQL does: a reply goes out when it is written, not when the
+    // client's acknowledgement of the previous one arrives.
+    if let Err(e) = socket.set_nodelay(true) {
+        tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+    }
     let deadline = Instant::now() + shared.startup_timeout;
     let acceptor = shared.tls.as_ref().map(|t| t.acceptor());
     let framed =
@@ -132,6 +132,20 @@ async fn drive<S>(
     let errors = handlers.error_handler();
     let idle = shared.idle_session_timeout;
     loop {
+        // Describe, Execute and Sync that came with the last message.
+        if matches!(
+            socket.state(),
+            PgWireConnectionState::ReadyForQuery | PgWireConnectionState::QueryInProgress
+        ) && let Some(buffered) = fast_path::take(&mut socket)
+        {
+            let result = fast_path::serve(&query, &mut socket, buffered).await;
+            if let Err(e) = result
+                && !answer_error(errors.as_ref(), &mut socket, e, true).await
+            {
+                break;
+            }
+            continue;
+        }
         let starting = matches!(
             socket.state(),
             PgWireConnectionState::AwaitingStartup
@@ -210,16 +224,10 @@ async fn drive<S>(
             )
             .await
         };
-        if let Err(mut e) = result {
-            errors.on_error(&socket, &mut e);
-            let fatal = is_fatal(&e);
-            if process_error(&mut socket, e, extended_message)
-                .await
-                .is_err()
-                || fatal
-            {
-                break;
-            }
+        if let Err(e) = result
+            && !answer_error(errors.as_ref(), &mut socket, e, extended_message).await
+        {
+            break;
         }
         if is_cancel {
             break;
@@ -229,7 +237,8 @@ async fn drive<S>(
 
 /// Hands a message of an authenticated connection that is not in COPY or
 /// waiting for `Sync` to the query handler: what `process_message` does in
-/// that state, without cloning every handler for every message.
+/// that state, without cloning every handler or boxing a future for every
+/// message.
 async fn dispatch_query<S>(
     query: &QueryHandler,
     socket: &mut Framed<S, Codec>,
@@ -239,14 +248,14 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
 {
     match message {
-        PgWireFrontendMessage::Query(m) => query.on_query(socket, m).await,
-        PgWireFrontendMessage::Parse(m) => query.on_parse(socket, m).await,
-        PgWireFrontendMessage::Bind(m) => query.on_bind(socket, m).await,
-        PgWireFrontendMessage::Describe(m) => query.on_describe(socket, m).await,
-        PgWireFrontendMessage::Execute(m) => query.on_execute(socket, m).await,
-        PgWireFrontendMessage::Sync(m) => query.on_sync(socket, m).await,
+        PgWireFrontendMessage::Query(m) => query.handle_query(socket, m).await,
+        PgWireFrontendMessage::Parse(m) => query.handle_parse(socket, m).await,
+        PgWireFrontendMessage::Bind(m) => query.handle_bind(socket, m).await,
+        PgWireFrontendMessage::Describe(m) => query.handle_describe(socket, m).await,
+        PgWireFrontendMessage::Execute(m) => query.handle_execute(socket, m).await,
+        PgWireFrontendMessage::Sync(_) => query.handle_sync(socket).await,
         PgWireFrontendMessage::Flush(m) => query.on_flush(socket, m).await,
-        PgWireFrontendMessage::Close(m) => query.on_close(socket, m).await,
+        PgWireFrontendMessage::Close(m) => query.handle_close(socket, m).await,
         _ => Ok(()),
     }
 }
@@ -264,6 +273,20 @@ where
     }
 }
 
-fn is_fatal(e: &PgWireError) -> bool {
-    e.is_fatal()
+/// Tells the client a message failed; in the extended protocol the
+/// connection then skips messages until `Sync`. Returns whether the
+/// connection goes on.
+async fn answer_error<S, E>(
+    errors: &E,
+    socket: &mut Framed<S, Codec>,
+    mut error: PgWireError,
+    extended: bool,
+) -> bool
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
+    E: ErrorHandler,
+{
+    errors.on_error(socket, &mut error);
+    let fatal = error.is_fatal();
+    process_error(socket, error, extended).await.is_ok() && !fatal
 }

@@ -83,6 +83,9 @@ fn psycopg3_prepared_binary_and_copy() {
 prepared_2045: [(2045, 'nginx')]
 prepared_1: [(1, 'systemd')]
 threshold_zero: [(2,)]
+large_count: 5000
+large_order: True
+large_last: True
 binary_scalars: (1099511627776, 0.25, 'héllo', False, -7, [3, 1, 2])
 binary_timestamptz: '2024-01-02T03:04:05+00:00'
 binary_date: datetime.date(2000, 2, 29)
@@ -97,6 +100,8 @@ copy_binary: [(1, 'systemd'), (2, 'kthreadd')]
 copy_binary_count: 5
 missing_table: '42P01'
 write: '25006'
+runtime_error: '22000'
+after_runtime_error: (12,)
 usable: (1,)
 "#
     );

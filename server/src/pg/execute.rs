@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use bytes::BytesMut;
+use futures::future::BoxFuture;
 use futures::{Sink, SinkExt};
 use hostgres_catalog::translate::SessionCommand;
 use hostgres_catalog::{CatalogError, Value};
@@ -114,23 +115,34 @@ fn truncate(s: &str, max: usize) -> &str {
     }
 }
 
-/// Runs one engine statement with the session's timeout, mapping an
-/// interruption by the timeout to PostgreSQL's timeout message.
-async fn run_on_engine(
-    session: &Arc<Session>,
+/// Why a statement failed, as the client will read it. Boxed: the error is
+/// large, and a statement's result moves through several calls.
+pub type Failure = Box<ErrorInfo>;
+
+/// A statement offered to run inline.
+enum Inline {
+    Done(Completed),
+    /// It reads a table: it runs on a blocking thread, with what it was given back.
+    Declined {
+        params: Vec<Value>,
+        sink: EncodingSink,
+        started: Instant,
+    },
+}
+
+/// Runs an engine statement here if it reads no table: it then finishes in
+/// microseconds, and a blocking thread would cost two thread switches.
+fn try_inline(
+    session: &Session,
     query: &QueryPlan,
     params: Vec<Value>,
-    sink: EncodingSink,
-) -> Result<Completed, ErrorInfo> {
+    mut sink: EncodingSink,
+) -> Result<Inline, Failure> {
     let started = Instant::now();
-    let (sql, source) = (query.sql.clone(), query.source.clone());
-    tracing::debug!(sql = %truncate(&sql, 200), "run");
-    // A statement that reads no table finishes in microseconds: run it here
-    // rather than pay two thread switches for a blocking thread.
-    let mut sink = sink;
+    tracing::debug!(sql = %truncate(&query.sql, 200), "run");
     let inline = session.try_inline(|engine| {
         engine
-            .query_inline(&sql, &source, &params, &mut sink)
+            .query_inline(&query.sql, &query.source, &params, &mut sink)
             .map(|done| done.map(|rows| (rows, engine.take_notices())))
     });
     match inline {
@@ -141,18 +153,55 @@ async fn run_on_engine(
                 elapsed_us = started.elapsed().as_micros() as u64,
                 "query done"
             );
-            return Ok(Completed {
+            Ok(Inline::Done(Completed {
                 sink,
                 rows,
                 notices,
-            });
+            }))
         }
         Some(Err(e)) => {
             tracing::info!(error = %e, "query failed");
-            return Err(catalog_error_info(&e));
+            Err(catalog_error_info(&e).into())
         }
-        Some(Ok(None)) | None => sink.reset(),
+        Some(Ok(None)) | None => {
+            sink.reset();
+            Ok(Inline::Declined {
+                params,
+                sink,
+                started,
+            })
+        }
     }
+}
+
+/// Runs one engine statement, inline or on a blocking thread.
+async fn run_on_engine(
+    session: &Arc<Session>,
+    query: &QueryPlan,
+    params: Vec<Value>,
+    sink: EncodingSink,
+) -> Result<Completed, Failure> {
+    match try_inline(session, query, params, sink)? {
+        Inline::Done(done) => Ok(done),
+        Inline::Declined {
+            params,
+            sink,
+            started,
+        } => run_blocking(session, query, params, sink, started).await,
+    }
+}
+
+/// Runs one engine statement on a blocking thread with the session's
+/// timeout, mapping an interruption by the timeout to PostgreSQL's timeout
+/// message.
+async fn run_blocking(
+    session: &Arc<Session>,
+    query: &QueryPlan,
+    params: Vec<Value>,
+    sink: EncodingSink,
+    started: Instant,
+) -> Result<Completed, Failure> {
+    let (sql, source) = (query.sql.clone(), query.source.clone());
     let timeout = session.settings.statement_timeout();
     // If this future is dropped (the connection was cancelled at shutdown)
     // the statement still runs on its blocking thread: interrupt it then.
@@ -191,7 +240,7 @@ async fn run_on_engine(
                             QUERY_CANCELED,
                             "canceling statement due to statement timeout",
                             Some(format!("statement_timeout is {} ms; raise it with SET statement_timeout.", timeout.as_millis())),
-                        ));
+                        ).into());
                     }
                     other => other,
                 }
@@ -204,7 +253,7 @@ async fn run_on_engine(
         Ok(c) => tracing::debug!(rows = c.rows, elapsed_us, "query done"),
         Err(e) => tracing::info!(error = %e, elapsed_us, "query failed"),
     }
-    result.map_err(|e| catalog_error_info(&e))
+    result.map_err(|e| catalog_error_info(&e).into())
 }
 
 /// Interrupts a session's statement when dropped armed: a statement whose
@@ -262,16 +311,41 @@ pub async fn execute(
     params: Vec<Value>,
     formats: Format,
     described: Option<&[ResultColumn]>,
-) -> Result<Executed, ErrorInfo> {
+) -> Result<Executed, Failure> {
     let session = cx.session;
     if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
-        return Err(compat::refuse_in_failed_transaction(session, source));
+        return Err(compat::refuse_in_failed_transaction(session, source).into());
     }
-    if !matches!(plan, Plan::Session(_) | Plan::Fetch(_) | Plan::Close(_)) {
-        return run_plan(cx, plan, params, formats, described).await;
+    // The other plans' futures are boxed: they are larger and rarer, and
+    // this future, started for every statement, stays small.
+    match plan {
+        Plan::Query(q) => {
+            // Bound before awaiting, so that only the boxed future is kept
+            // across the await.
+            let running = match start_query(session, q, params, formats, described)? {
+                Started::Done(executed) => return Ok(executed),
+                Started::Blocking(running) => running,
+            };
+            running.await
+        }
+        Plan::Session(_) | Plan::Fetch(_) | Plan::Close(_) => {
+            Box::pin(run_audited(cx, plan, source, params, formats)).await
+        }
+        _ => Box::pin(run_plan(cx, plan, params, formats, described)).await,
     }
+}
+
+/// Runs a plan the session answers itself, and audits it (the engine
+/// audits the statements it runs).
+async fn run_audited(
+    cx: &Context<'_>,
+    plan: &Plan,
+    source: &str,
+    params: Vec<Value>,
+    formats: Format,
+) -> Result<Executed, Failure> {
     let started = Instant::now();
-    let result = run_plan(cx, plan, params, formats, described).await;
+    let result = run_plan(cx, plan, params, formats, None).await;
     let rows = match &result {
         Ok(Executed {
             output: Output::Rows { rows, .. },
@@ -279,8 +353,62 @@ pub async fn execute(
         }) => rows.len() as u64,
         _ => 0,
     };
-    session.audit_command(source, rows, started.elapsed(), result.as_ref().err());
+    cx.session.audit_command(
+        source,
+        rows,
+        started.elapsed(),
+        result.as_ref().err().map(|e| &**e),
+    );
     result
+}
+
+/// A query started on the engine.
+///
+/// The blocking run is boxed so that the futures of `execute` and of the
+/// protocol handlers stay small: an async call's whole state is copied when
+/// it starts, and the common statement never needs the blocking run.
+enum Started<'a> {
+    Done(Executed),
+    Blocking(BoxFuture<'a, Result<Executed, Failure>>),
+}
+
+/// Starts a query: one that reads no table finishes here.
+fn start_query<'a>(
+    session: &'a Arc<Session>,
+    query: &'a QueryPlan,
+    params: Vec<Value>,
+    formats: Format,
+    described: Option<&[ResultColumn]>,
+) -> Result<Started<'a>, Failure> {
+    let sink = EncodingSink::new(
+        known_types(query, described),
+        formats.clone(),
+        Some(session.settings.clone()),
+    );
+    Ok(match try_inline(session, query, params, sink)? {
+        Inline::Done(done) => Started::Done(query_output(done, formats)),
+        Inline::Declined {
+            params,
+            sink,
+            started,
+        } => Started::Blocking(Box::pin(async move {
+            let done = run_blocking(session, query, params, sink, started).await?;
+            Ok(query_output(done, formats))
+        })),
+    })
+}
+
+/// A query's rows, ready to send.
+fn query_output(mut done: Completed, formats: Format) -> Executed {
+    Executed {
+        output: Output::Rows {
+            columns: done.sink.take_columns(),
+            formats,
+            rows: done.sink.rows,
+            tag: RowsTag::Select,
+        },
+        notices: done.notices,
+    }
 }
 
 async fn run_plan(
@@ -289,28 +417,15 @@ async fn run_plan(
     params: Vec<Value>,
     formats: Format,
     described: Option<&[ResultColumn]>,
-) -> Result<Executed, ErrorInfo> {
+) -> Result<Executed, Failure> {
     let session = cx.session;
     match plan {
         Plan::Empty => Ok(Executed::of(Output::Empty)),
-        Plan::Query(q) => {
-            let sink = EncodingSink::new(
-                known_types(q, described),
-                formats.clone(),
-                Some(session.settings.clone()),
-            );
-            let mut done = run_on_engine(session, q, params, sink).await?;
-            Ok(Executed {
-                output: Output::Rows {
-                    columns: done.sink.take_columns(),
-                    formats,
-                    rows: done.sink.rows,
-                    tag: RowsTag::Select,
-                },
-                notices: done.notices,
-            })
-        }
-        Plan::Session(cmd) => run_session(cx, cmd.clone()).await,
+        Plan::Query(q) => match start_query(session, q, params, formats, described)? {
+            Started::Done(executed) => Ok(executed),
+            Started::Blocking(running) => running.await,
+        },
+        Plan::Session(cmd) => Box::pin(run_session(cx, cmd.clone())).await,
         Plan::Declare { declare, query } => {
             let in_block = session.txn() != Txn::Idle || cx.implicit_block;
             if !declare.hold && !in_block {
@@ -318,14 +433,16 @@ async fn run_plan(
                     NO_ACTIVE_TRANSACTION,
                     "DECLARE CURSOR can only be used in transaction blocks",
                     None,
-                ));
+                )
+                .into());
             }
             if cx.wire.lock().cursors.contains(&declare.name) {
                 return Err(error_info(
                     crate::pg::error::DUPLICATE_CURSOR,
                     format!("cursor \"{}\" already exists", declare.name),
                     None,
-                ));
+                )
+                .into());
             }
             let sink =
                 EncodingSink::values(known_types(query, None), Some(session.settings.clone()));
@@ -418,7 +535,7 @@ fn command(tag: &str) -> Output {
 /// Runs a statement the session answers, and what it implies for the
 /// connection: a snapshot starts or ends, a transaction's portals and
 /// cursors close, DEALLOCATE and DISCARD drop prepared statements.
-async fn run_session(cx: &Context<'_>, cmd: SessionCommand) -> Result<Executed, ErrorInfo> {
+async fn run_session(cx: &Context<'_>, cmd: SessionCommand) -> Result<Executed, Failure> {
     let session = cx.session;
     if let SessionCommand::Deallocate(Some(name)) = &cmd
         && !cx.wire.lock().statements.contains_key(name)
@@ -427,7 +544,8 @@ async fn run_session(cx: &Context<'_>, cmd: SessionCommand) -> Result<Executed, 
             INVALID_SQL_STATEMENT_NAME,
             format!("prepared statement \"{name}\" does not exist"),
             None,
-        ));
+        )
+        .into());
     }
     let before = session.txn();
     let outcome: Outcome = compat::run(session, cmd.clone())?;

@@ -11,6 +11,7 @@ use std::fmt::Debug;
 use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
+use bytes::Bytes;
 use futures::{Sink, SinkExt};
 use hostgres_catalog::Registry;
 use hostgres_catalog::translate::split_statements;
@@ -27,6 +28,7 @@ use pgwire::messages::extendedquery::{
     Bind, BindComplete, Close, CloseComplete, Describe, Execute, Parse, ParseComplete,
     PortalSuspended, Sync as PgSync, TARGET_TYPE_BYTE_PORTAL, TARGET_TYPE_BYTE_STATEMENT,
 };
+use pgwire::messages::response::TransactionStatus;
 use pgwire::messages::response::{EmptyQueryResponse, ReadyForQuery};
 use pgwire::messages::simplequery::Query;
 use tracing::Instrument;
@@ -109,20 +111,14 @@ impl QueryHandler {
     }
 }
 
-/// The span of one statement. It is a debug span: at the default `info`
-/// level, creating and formatting it per statement cost about a third of a
-/// `SELECT 1`, while the connection's span and its `authenticated` event
-/// already name the session, user and peer of every event.
-fn query_span(session: &Session) -> tracing::Span {
-    tracing::debug_span!("query", session = session.id, user = %session.user)
-}
-
-#[async_trait]
-impl SimpleQueryHandler for QueryHandler {
-    async fn on_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
+/// The protocol's messages, one method each. The connection loop calls
+/// these directly; pgwire's handler traits delegate to them. Called
+/// directly, a message's future is not boxed and copied as the traits'
+/// futures are.
+impl QueryHandler {
+    pub async fn handle_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
     where
-        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
-        C::PortalStore: PortalStore,
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
@@ -158,7 +154,7 @@ impl SimpleQueryHandler for QueryHandler {
                 Ok(executed) => execute::feed_executed(client, executed, true).await?,
                 Err(info) => {
                     client
-                        .feed(PgWireBackendMessage::ErrorResponse(info.into()))
+                        .feed(PgWireBackendMessage::ErrorResponse((*info).into()))
                         .await?;
                     session.mark_failed();
                     failed = true;
@@ -178,6 +174,343 @@ impl SimpleQueryHandler for QueryHandler {
             )))
             .await?;
         Ok(())
+    }
+
+    pub async fn handle_parse<C>(&self, client: &mut C, message: Parse) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let wire = self.wire(client)?;
+        let session = Arc::clone(&wire.session);
+        let name = message.name.unwrap_or_default();
+        let plan =
+            cached_plan(wire, &message.query, |t| plan_one(t, &self.registry)).map_err(|e| {
+                session.report_plan_failure(&message.query, &e);
+                pg_error(e)
+            })?;
+        if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
+            let refused = crate::pg::compat::refuse_in_failed_transaction(&session, &message.query);
+            return Err(user_error(refused));
+        }
+        if !name.is_empty() && wire.lock().statements.contains_key(&name) {
+            return Err(user_error(error_info(
+                DUPLICATE_PREPARED_STATEMENT,
+                format!("prepared statement \"{name}\" already exists"),
+                None,
+            )));
+        }
+        let prepared = prepare(&session, plan, &message.query, &message.type_oids)
+            .instrument(query_span(&session))
+            .await
+            .map_err(pg_error)?;
+        wire.lock().statements.insert(name, Arc::new(prepared));
+        client
+            .feed(PgWireBackendMessage::ParseComplete(ParseComplete::new()))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn handle_bind<C>(&self, client: &mut C, message: Bind) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let wire = self.wire(client)?;
+        let session = Arc::clone(&wire.session);
+        let statement_name = message.statement_name.unwrap_or_default();
+        let portal_name = message.portal_name.unwrap_or_default();
+        let statement = wire
+            .lock()
+            .statements
+            .get(&statement_name)
+            .cloned()
+            .ok_or_else(|| no_statement(&statement_name))?;
+        if session.txn() == Txn::Failed && !statement.plan.allowed_when_failed() {
+            let refused =
+                crate::pg::compat::refuse_in_failed_transaction(&session, &statement.source);
+            return Err(user_error(refused));
+        }
+        let values = params::decode_all(
+            &message.parameters,
+            &format_of(&message.parameter_format_codes),
+            &statement.params,
+        )
+        .map_err(user_error)?;
+        let formats = format_of(&message.result_column_format_codes);
+        let codes = message.result_column_format_codes.len();
+        if let Some(columns) = &statement.columns
+            && codes > 1
+            && codes != columns.len()
+        {
+            return Err(user_error(error_info(
+                PROTOCOL_VIOLATION,
+                format!(
+                    "bind message has {codes} result formats but query has {} columns",
+                    columns.len()
+                ),
+                None,
+            )));
+        }
+        {
+            let mut state = wire.lock();
+            if !portal_name.is_empty() && state.portals.contains_key(&portal_name) {
+                return Err(user_error(error_info(
+                    DUPLICATE_CURSOR,
+                    format!("portal \"{portal_name}\" already exists"),
+                    None,
+                )));
+            }
+            state.portals.insert(
+                portal_name,
+                Portal {
+                    statement,
+                    params: values,
+                    formats,
+                    state: PortalState::Ready,
+                },
+            );
+        }
+        client
+            .feed(PgWireBackendMessage::BindComplete(BindComplete::new()))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn handle_describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let wire = self.wire(client)?;
+        let name = message.name.unwrap_or_default();
+        let (statement, formats): (Arc<Prepared>, Option<Format>) = match message.target_type {
+            TARGET_TYPE_BYTE_STATEMENT => {
+                let s = wire.lock().statements.get(&name).cloned();
+                (s.ok_or_else(|| no_statement(&name))?, None)
+            }
+            TARGET_TYPE_BYTE_PORTAL => {
+                let state = wire.lock();
+                let p = state.portals.get(&name).ok_or_else(|| no_portal(&name))?;
+                (Arc::clone(&p.statement), Some(p.formats.clone()))
+            }
+            other => {
+                return Err(user_error(error_info(
+                    PROTOCOL_VIOLATION,
+                    format!("invalid DESCRIBE message subtype {other}"),
+                    None,
+                )));
+            }
+        };
+        if formats.is_none() {
+            client
+                .feed(PgWireBackendMessage::ParameterDescription(
+                    ParameterDescription::new(statement.params.iter().map(|t| t.oid()).collect()),
+                ))
+                .await?;
+        }
+        let formats = formats.unwrap_or_default();
+        if describe_fetch(client, wire, &statement.plan, &formats).await? {
+            return Ok(());
+        }
+        match statement.description(&formats) {
+            Some(d) => client.feed(PgWireBackendMessage::RowDescription(d)).await?,
+            None => execute::feed_no_data(client).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn handle_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let name = message.name.unwrap_or_default();
+        let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
+        match self.execute_portal(client, &name, max_rows).await? {
+            Some(executed) => execute::feed_executed(client, executed, false).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Runs or continues the portal `name`. Batches of a suspended portal
+    /// are fed here; a finished statement's result is returned for the
+    /// caller to send.
+    pub async fn execute_portal<C>(
+        &self,
+        client: &mut C,
+        name: &str,
+        max_rows: usize,
+    ) -> PgWireResult<Option<Executed>>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let wire = self.wire(client)?;
+        let session = Arc::clone(&wire.session);
+        let (statement, params, formats) = match take_portal_work(wire, name, max_rows)? {
+            PortalWork::Batch {
+                width,
+                batch,
+                more,
+                tag,
+            } => {
+                send_batch(client, width, batch, more, tag).await?;
+                return Ok(None);
+            }
+            PortalWork::Finished => {
+                execute::feed_complete(client, RowsTag::Select.tag(0)).await?;
+                return Ok(None);
+            }
+            PortalWork::Run {
+                statement,
+                params,
+                formats,
+            } => (statement, params, formats),
+        };
+        let cx = Context {
+            session: &session,
+            wire,
+            implicit_block: false,
+            simple: false,
+        };
+        let executed = execute::execute(
+            &cx,
+            &statement.plan,
+            &statement.source,
+            params,
+            formats,
+            statement.columns.as_deref(),
+        )
+        .instrument(query_span(&session))
+        .await
+        .map_err(PgWireError::UserError)?;
+        match executed {
+            Executed {
+                output: Output::Rows {
+                    columns, rows, tag, ..
+                },
+                notices,
+            } if max_rows > 0 && rows.len() > max_rows => {
+                for n in notices {
+                    client.feed(execute::notice(n)).await?;
+                }
+                let mut rows = rows.into_iter();
+                let batch: Vec<_> = rows.by_ref().take(max_rows).collect();
+                let width = columns.len();
+                if let Some(portal) = wire.lock().portals.get_mut(name) {
+                    portal.state = PortalState::Suspended { columns, rows, tag };
+                }
+                send_batch(client, width, batch, true, tag).await?;
+                Ok(None)
+            }
+            executed => {
+                client.set_transaction_status(session.txn().status());
+                Ok(Some(executed))
+            }
+        }
+    }
+
+    pub async fn handle_sync<C>(&self, client: &mut C) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let status = self.settle_sync(client);
+        client
+            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
+                status,
+            )))
+            .await?;
+        Ok(())
+    }
+
+    /// What a `Sync` does before `ReadyForQuery`: the implicit transaction
+    /// ends, and its portals with it. Returns the status to report.
+    pub fn settle_sync<C: ClientInfo>(&self, client: &mut C) -> TransactionStatus {
+        let status = match self.wire(client) {
+            Ok(wire) => {
+                if wire.session.txn() == Txn::Idle {
+                    wire.lock().end_transaction(true);
+                }
+                wire.session.txn().status()
+            }
+            Err(_) => client.transaction_status(),
+        };
+        client.set_transaction_status(status);
+        status
+    }
+
+    /// The encoded `RowDescription` of the unnamed portal, when it is a
+    /// query's with text results (the common case, which is described
+    /// from the statement's cache).
+    pub fn unnamed_portal_text_description<C: ClientInfo>(&self, client: &C) -> Option<Bytes> {
+        let wire = self.wire(client).ok()?;
+        let state = wire.lock();
+        let portal = state.portals.get("")?;
+        if !matches!(portal.formats, Format::UnifiedText) {
+            return None;
+        }
+        portal.statement.text_description().cloned()
+    }
+
+    pub async fn handle_close<C>(&self, client: &mut C, message: Close) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let name = message.name.unwrap_or_default();
+        {
+            let wire = self.wire(client)?;
+            let mut state = wire.lock();
+            match message.target_type {
+                TARGET_TYPE_BYTE_STATEMENT => {
+                    state.statements.remove(&name);
+                }
+                TARGET_TYPE_BYTE_PORTAL => {
+                    state.portals.remove(&name);
+                }
+                other => {
+                    return Err(user_error(error_info(
+                        PROTOCOL_VIOLATION,
+                        format!("invalid CLOSE message subtype {other}"),
+                        None,
+                    )));
+                }
+            }
+        }
+        client
+            .feed(PgWireBackendMessage::CloseComplete(CloseComplete::new()))
+            .await?;
+        Ok(())
+    }
+}
+
+/// The span of one statement. It is a debug span: at the default `info`
+/// level, creating and formatting it per statement cost about a third of a
+/// `SELECT 1`, while the connection's span and its `authenticated` event
+/// already name the session, user and peer of every event.
+fn query_span(session: &Session) -> tracing::Span {
+    tracing::debug_span!("query", session = session.id, user = %session.user)
+}
+
+#[async_trait]
+impl SimpleQueryHandler for QueryHandler {
+    async fn on_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        self.handle_query(client, query).await
     }
 
     async fn do_query<C>(&self, _client: &mut C, _query: &str) -> PgWireResult<Vec<Response>>
@@ -256,34 +589,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = self.wire(client)?;
-        let session = Arc::clone(&wire.session);
-        let name = message.name.unwrap_or_default();
-        let plan =
-            cached_plan(wire, &message.query, |t| plan_one(t, &self.registry)).map_err(|e| {
-                session.report_plan_failure(&message.query, &e);
-                pg_error(e)
-            })?;
-        if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
-            let refused = crate::pg::compat::refuse_in_failed_transaction(&session, &message.query);
-            return Err(user_error(refused));
-        }
-        if !name.is_empty() && wire.lock().statements.contains_key(&name) {
-            return Err(user_error(error_info(
-                DUPLICATE_PREPARED_STATEMENT,
-                format!("prepared statement \"{name}\" already exists"),
-                None,
-            )));
-        }
-        let prepared = prepare(&session, plan, &message.query, &message.type_oids)
-            .instrument(query_span(&session))
-            .await
-            .map_err(pg_error)?;
-        wire.lock().statements.insert(name, Arc::new(prepared));
-        client
-            .feed(PgWireBackendMessage::ParseComplete(ParseComplete::new()))
-            .await?;
-        Ok(())
+        self.handle_parse(client, message).await
     }
 
     async fn on_bind<C>(&self, client: &mut C, message: Bind) -> PgWireResult<()>
@@ -293,65 +599,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = self.wire(client)?;
-        let session = Arc::clone(&wire.session);
-        let statement_name = message.statement_name.unwrap_or_default();
-        let portal_name = message.portal_name.unwrap_or_default();
-        let statement = wire
-            .lock()
-            .statements
-            .get(&statement_name)
-            .cloned()
-            .ok_or_else(|| no_statement(&statement_name))?;
-        if session.txn() == Txn::Failed && !statement.plan.allowed_when_failed() {
-            let refused =
-                crate::pg::compat::refuse_in_failed_transaction(&session, &statement.source);
-            return Err(user_error(refused));
-        }
-        let values = params::decode_all(
-            &message.parameters,
-            &format_of(&message.parameter_format_codes),
-            &statement.params,
-        )
-        .map_err(user_error)?;
-        let formats = format_of(&message.result_column_format_codes);
-        let codes = message.result_column_format_codes.len();
-        if let Some(columns) = &statement.columns
-            && codes > 1
-            && codes != columns.len()
-        {
-            return Err(user_error(error_info(
-                PROTOCOL_VIOLATION,
-                format!(
-                    "bind message has {codes} result formats but query has {} columns",
-                    columns.len()
-                ),
-                None,
-            )));
-        }
-        {
-            let mut state = wire.lock();
-            if !portal_name.is_empty() && state.portals.contains_key(&portal_name) {
-                return Err(user_error(error_info(
-                    DUPLICATE_CURSOR,
-                    format!("portal \"{portal_name}\" already exists"),
-                    None,
-                )));
-            }
-            state.portals.insert(
-                portal_name,
-                Portal {
-                    statement,
-                    params: values,
-                    formats,
-                    state: PortalState::Ready,
-                },
-            );
-        }
-        client
-            .feed(PgWireBackendMessage::BindComplete(BindComplete::new()))
-            .await?;
-        Ok(())
+        self.handle_bind(client, message).await
     }
 
     async fn on_describe<C>(&self, client: &mut C, message: Describe) -> PgWireResult<()>
@@ -361,42 +609,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = self.wire(client)?;
-        let name = message.name.unwrap_or_default();
-        let (statement, formats): (Arc<Prepared>, Option<Format>) = match message.target_type {
-            TARGET_TYPE_BYTE_STATEMENT => {
-                let s = wire.lock().statements.get(&name).cloned();
-                (s.ok_or_else(|| no_statement(&name))?, None)
-            }
-            TARGET_TYPE_BYTE_PORTAL => {
-                let state = wire.lock();
-                let p = state.portals.get(&name).ok_or_else(|| no_portal(&name))?;
-                (Arc::clone(&p.statement), Some(p.formats.clone()))
-            }
-            other => {
-                return Err(user_error(error_info(
-                    PROTOCOL_VIOLATION,
-                    format!("invalid DESCRIBE message subtype {other}"),
-                    None,
-                )));
-            }
-        };
-        if formats.is_none() {
-            client
-                .feed(PgWireBackendMessage::ParameterDescription(
-                    ParameterDescription::new(statement.params.iter().map(|t| t.oid()).collect()),
-                ))
-                .await?;
-        }
-        let formats = formats.unwrap_or_default();
-        if describe_fetch(client, wire, &statement.plan, &formats).await? {
-            return Ok(());
-        }
-        match statement.description(&formats) {
-            Some(d) => client.feed(PgWireBackendMessage::RowDescription(d)).await?,
-            None => execute::feed_no_data(client).await?,
-        }
-        Ok(())
+        self.handle_describe(client, message).await
     }
 
     async fn on_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
@@ -406,67 +619,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let wire = self.wire(client)?;
-        let session = Arc::clone(&wire.session);
-        let name = message.name.unwrap_or_default();
-        let max_rows = usize::try_from(message.max_rows).unwrap_or(0);
-        let (statement, params, formats) = match take_portal_work(wire, &name, max_rows)? {
-            PortalWork::Batch {
-                width,
-                batch,
-                more,
-                tag,
-            } => return send_batch(client, width, batch, more, tag).await,
-            PortalWork::Finished => {
-                return execute::feed_complete(client, RowsTag::Select.tag(0)).await;
-            }
-            PortalWork::Run {
-                statement,
-                params,
-                formats,
-            } => (statement, params, formats),
-        };
-        let cx = Context {
-            session: &session,
-            wire,
-            implicit_block: false,
-            simple: false,
-        };
-        let executed = execute::execute(
-            &cx,
-            &statement.plan,
-            &statement.source,
-            params,
-            formats,
-            statement.columns.as_deref(),
-        )
-        .instrument(query_span(&session))
-        .await
-        .map_err(user_error)?;
-        match executed {
-            Executed {
-                output: Output::Rows {
-                    columns, rows, tag, ..
-                },
-                notices,
-            } if max_rows > 0 && rows.len() > max_rows => {
-                for n in notices {
-                    client.feed(execute::notice(n)).await?;
-                }
-                let mut rows = rows.into_iter();
-                let batch: Vec<_> = rows.by_ref().take(max_rows).collect();
-                let width = columns.len();
-                if let Some(portal) = wire.lock().portals.get_mut(&name) {
-                    portal.state = PortalState::Suspended { columns, rows, tag };
-                }
-                send_batch(client, width, batch, true, tag).await
-            }
-            executed => {
-                execute::feed_executed(client, executed, false).await?;
-                client.set_transaction_status(session.txn().status());
-                Ok(())
-            }
-        }
+        self.handle_execute(client, message).await
     }
 
     async fn on_sync<C>(&self, client: &mut C, _message: PgSync) -> PgWireResult<()>
@@ -476,23 +629,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let status = match self.wire(client) {
-            Ok(wire) => {
-                if wire.session.txn() == Txn::Idle {
-                    // The implicit transaction ends at Sync, and its portals with it.
-                    wire.lock().end_transaction(true);
-                }
-                wire.session.txn().status()
-            }
-            Err(_) => client.transaction_status(),
-        };
-        client.set_transaction_status(status);
-        client
-            .send(PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(
-                status,
-            )))
-            .await?;
-        Ok(())
+        self.handle_sync(client).await
     }
 
     async fn on_close<C>(&self, client: &mut C, message: Close) -> PgWireResult<()>
@@ -502,30 +639,7 @@ impl ExtendedQueryHandler for QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let name = message.name.unwrap_or_default();
-        {
-            let wire = self.wire(client)?;
-            let mut state = wire.lock();
-            match message.target_type {
-                TARGET_TYPE_BYTE_STATEMENT => {
-                    state.statements.remove(&name);
-                }
-                TARGET_TYPE_BYTE_PORTAL => {
-                    state.portals.remove(&name);
-                }
-                other => {
-                    return Err(user_error(error_info(
-                        PROTOCOL_VIOLATION,
-                        format!("invalid CLOSE message subtype {other}"),
-                        None,
-                    )));
-                }
-            }
-        }
-        client
-            .feed(PgWireBackendMessage::CloseComplete(CloseComplete::new()))
-            .await?;
-        Ok(())
+        self.handle_close(client, message).await
     }
 
     async fn do_query<C>(

@@ -5,6 +5,7 @@
 //! - `handler`: the simple and extended protocols on pgwire.
 //! - `statement`: planning a statement, and its prepared form.
 //! - `execute`: running a statement and writing its result.
+//! - `fast_path`: Describe, Execute and Sync of the unnamed portal, encoded directly.
 //! - `portal`: a connection's prepared statements, portals and cursors.
 //! - `cursor`: DECLARE/FETCH/MOVE/CLOSE.
 //! - `copy`: COPY ... TO STDOUT in text, CSV and binary.
@@ -20,6 +21,7 @@ pub mod cursor;
 pub mod encode;
 pub mod error;
 pub mod execute;
+pub mod fast_path;
 pub mod handler;
 pub mod params;
 pub mod portal;

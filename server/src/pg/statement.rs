@@ -2,15 +2,16 @@
 //! command the session answers), and for the extended protocol its
 //! [`Prepared`] form with parameter types and result columns described once.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use hostgres_catalog::translate::{
     Copy, CopySource, Declare, Fetch, SessionCommand, Statement, split_statements, translate,
 };
 use hostgres_catalog::{CatalogError, ColumnType, Registry};
 use pgwire::api::Type;
 use pgwire::api::portal::Format;
+use pgwire::messages::PgWireBackendMessage;
 use pgwire::messages::data::RowDescription;
 
 use crate::pg::encode::{ResultColumn, describe_columns, pg_type, row_description};
@@ -150,6 +151,9 @@ pub struct Prepared {
     /// Result columns, for statements with a fixed result (`None`: no rows,
     /// or a FETCH, whose columns are its cursor's).
     pub columns: Option<Vec<ResultColumn>>,
+    /// The `RowDescription` message for text results, encoded on first use:
+    /// a prepared statement is described again at every execution.
+    text_description: OnceLock<Option<Bytes>>,
 }
 
 impl Prepared {
@@ -164,7 +168,26 @@ impl Prepared {
             source: Arc::from(source),
             params,
             columns,
+            text_description: OnceLock::new(),
         }
+    }
+
+    /// The encoded `RowDescription` message of a query's text results
+    /// (`None` for a statement without a fixed result, or a FETCH, whose
+    /// columns are its cursor's).
+    pub fn text_description(&self) -> Option<&Bytes> {
+        self.text_description
+            .get_or_init(|| {
+                if !matches!(*self.plan, Plan::Query(_)) {
+                    return None;
+                }
+                let message =
+                    PgWireBackendMessage::RowDescription(self.description(&Format::UnifiedText)?);
+                let mut out = BytesMut::new();
+                message.encode(&mut out).ok()?;
+                Some(out.freeze())
+            })
+            .as_ref()
     }
 
     /// The `RowDescription` for results in `formats`.

@@ -20,6 +20,15 @@ def prepared(conn):
         "SELECT count(*) FROM processes WHERE parent = %s", [0]
     ).fetchall()
     check("threshold_zero", rows, [(2,)])
+    # A result far larger than one write: it leaves in several, in order.
+    rows = conn.execute(
+        "SELECT n, 'row ' || n || ' ' || repeat('x', 150) FROM generate_series(1, %s) AS g(n)",
+        [5000],
+        prepare=True,
+    ).fetchall()
+    check("large_count", len(rows), 5000)
+    check("large_order", [r[0] for r in rows] == list(range(1, 5001)), True)
+    check("large_last", rows[-1][1] == "row 5000 " + "x" * 150, True)
 
 
 def binary(conn):
@@ -89,6 +98,14 @@ def errors(conn):
         raise AssertionError("a write must fail")
     except psycopg.errors.ReadOnlySqlTransaction as e:
         check("write", e.sqlstate, "25006")
+    # A prepared statement that fails while it runs, then runs again.
+    bad = "SELECT %s::text::int4"
+    try:
+        conn.execute(bad, ["abc"], prepare=True)
+        raise AssertionError("a bad integer must fail")
+    except psycopg.errors.DataException as e:
+        check("runtime_error", e.sqlstate, "22000")
+    check("after_runtime_error", conn.execute(bad, ["12"], prepare=True).fetchone(), (12,))
     check("usable", conn.execute("SELECT 1::int4").fetchone(), (1,))
 
 
