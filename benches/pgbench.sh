@@ -89,10 +89,13 @@ wait_ready() {
 }
 
 # hostgres, release build, a fresh state directory (where it makes its
-# self-signed certificate on start).
+# self-signed certificate on start). It runs in a session of its own, as
+# pg_ctl starts PostgreSQL: with the kernel's session autogroups, a server
+# left in pgbench's session would share pgbench's CPU share instead of
+# having its own, and the two servers would not be measured alike.
 HG_PORT=$(free_port)
 HOSTGRES_PASSWORD=bench HOSTGRES_AUDIT__DESTINATION=${AUDIT:-stderr} \
-    "$SERVER_BIN" serve --listen "127.0.0.1:$HG_PORT" --state-dir "$WORK/hostgres" \
+    setsid "$SERVER_BIN" serve --listen "127.0.0.1:$HG_PORT" --state-dir "$WORK/hostgres" \
     >/dev/null 2>"$WORK/hostgres.log" &
 HOSTGRES_PID=$!
 wait_ready "$HG_PORT"
