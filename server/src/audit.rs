@@ -117,11 +117,25 @@ impl Writer {
 
     /// Queues one whole line, waiting only when too much is pending.
     fn push(&self, line: &[u8]) {
+        self.push_with(|lines| {
+            lines.extend_from_slice(line);
+            true
+        });
+    }
+
+    /// Queues the line `write` appends to the pending lines (it returns
+    /// false, and what it appended is dropped, when it cannot make one):
+    /// a line encoded in place is not allocated and copied once more.
+    fn push_with(&self, write: impl FnOnce(&mut Vec<u8>) -> bool) {
         let mut p = lock(&self.pending);
         while p.lines.len() >= MAX_PENDING_BYTES && !p.closed {
             p = wait(&self.taken, p);
         }
-        p.lines.extend_from_slice(line);
+        let start = p.lines.len();
+        if !write(&mut p.lines) {
+            p.lines.truncate(start);
+            return;
+        }
         let wake = p.idle;
         drop(p);
         if wake {
@@ -390,22 +404,25 @@ impl Audit {
         elapsed: Duration,
         failure: Option<&Failure<'_>>,
     ) {
-        if !self.enabled() {
+        let Sink::Lines { writer, .. } = &self.sink else {
             return;
-        }
-        let mut line = Vec::with_capacity(prefix.len() + 160 + sql.len().min(1024));
-        line.extend_from_slice(prefix);
+        };
         let tail = Tail {
             sql,
             rows,
             elapsed,
             failure,
         };
-        if let Err(e) = tail.write(&mut line, self.statement_max_chars) {
-            tracing::error!(error = %e, "cannot encode an audit record");
-            return;
-        }
-        self.emit(&line);
+        writer.push_with(|line| {
+            line.extend_from_slice(prefix);
+            match tail.write(line, self.statement_max_chars) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot encode an audit record");
+                    false
+                }
+            }
+        });
     }
 }
 
