@@ -19,7 +19,7 @@ use pgwire::api::{ClientInfo, DefaultClient, PgWireConnectionState, PgWireServer
 use pgwire::error::{ErrorInfo, PgWireError, PgWireResult};
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use pgwire::tokio::server::{MaybeTls, negotiate_tls, process_error, process_message};
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::net::{TcpStream, UnixStream};
 use tokio::time::Instant;
 use tokio_util::codec::Framed;
@@ -103,6 +103,8 @@ fn os_user_name(uid: u32) -> Option<String> {
 
 enum Next {
     Message(PgWireFrontendMessage),
+    /// Bytes arrived in the read buffer, for the fast path to look at first.
+    Received,
     Closed,
     /// A message pgwire's decoder could not take apart.
     Malformed,
@@ -131,13 +133,13 @@ async fn drive<S>(
     let cancel = handlers.cancel_handler();
     let errors = handlers.error_handler();
     let idle = shared.idle_session_timeout;
+    let mut scratch = Vec::new();
     loop {
-        // Describe, Execute and Sync that came with the last message.
-        if matches!(
+        let querying = matches!(
             socket.state(),
             PgWireConnectionState::ReadyForQuery | PgWireConnectionState::QueryInProgress
-        ) && let Some(buffered) = fast_path::take(&mut socket)
-        {
+        );
+        if querying && let Some(buffered) = fast_path::take(&mut socket) {
             let result = fast_path::serve(&query, &mut socket, buffered).await;
             if let Err(e) = result
                 && !answer_error(errors.as_ref(), &mut socket, e, true).await
@@ -160,13 +162,14 @@ async fn drive<S>(
         {
             tokio::select! {
                 () = tokio::time::sleep(idle) => Next::IdleTimeout,
-                m = read_message(&mut socket) => m,
+                m = receive(&mut socket, &mut scratch, querying) => m,
             }
         } else {
-            read_message(&mut socket).await
+            receive(&mut socket, &mut scratch, querying).await
         };
         let message = match next {
             Next::Message(m) => m,
+            Next::Received => continue,
             Next::Closed => break,
             Next::Malformed => {
                 tracing::info!("closing the connection: malformed protocol message");
@@ -257,6 +260,31 @@ where
         PgWireFrontendMessage::Flush(m) => query.on_flush(socket, m).await,
         PgWireFrontendMessage::Close(m) => query.handle_close(socket, m).await,
         _ => Ok(()),
+    }
+}
+
+/// How much an authenticated connection reads at a time.
+const READ_CHUNK: usize = 8 << 10;
+
+/// The next message, or bytes for the fast path: an authenticated
+/// connection whose buffer holds no message header reads the socket itself,
+/// so that a packet of Bind, Describe, Execute and Sync lands in the buffer
+/// whole, before pgwire's decoder takes its first message.
+async fn receive<S>(socket: &mut Framed<S, Codec>, scratch: &mut Vec<u8>, querying: bool) -> Next
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
+{
+    if !querying || socket.read_buffer().len() >= 5 {
+        return read_message(socket).await;
+    }
+    scratch.clear();
+    scratch.reserve(READ_CHUNK);
+    match socket.get_mut().read_buf(scratch).await {
+        Ok(0) | Err(_) => Next::Closed,
+        Ok(_) => {
+            socket.read_buffer_mut().extend_from_slice(scratch);
+            Next::Received
+        }
     }
 }
 

@@ -1,18 +1,21 @@
 //! The extended protocol's common round trip, served without pgwire's
-//! message structs: `Describe`, `Execute` and `Sync` of the unnamed portal.
+//! framing: `Bind`, and `Describe`, `Execute` and `Sync` of the unnamed
+//! portal.
 //!
 //! A client that runs a prepared statement sends Bind, Describe, Execute
-//! and Sync in one packet (libpq, pgx, JDBC...). Once the Bind is handled,
-//! the other three are already in the connection's read buffer: they are
-//! recognised there by their exact bytes and answered by writing encoded
-//! messages straight into the write buffer. Anything else — a named portal,
-//! a row limit, binary results, a FETCH — is left in the buffer for pgwire's
-//! decoder and the ordinary handlers, and errors take the ordinary path too.
+//! and Sync in one packet (libpq, pgx, JDBC...). The connection reads the
+//! packet into its read buffer, where these messages are recognised: Bind
+//! is decoded here and handled as usual; the other three are recognised by
+//! their exact bytes and answered by writing encoded messages straight into
+//! the write buffer. Anything else — a named portal, a row limit, binary
+//! results, a FETCH, a message not wholly received or whose fields do not
+//! exactly fill it — is left in the buffer for pgwire's decoder and the
+//! ordinary handlers, and errors take the ordinary path too.
 
 use bytes::{Buf, BufMut, BytesMut};
 use futures::SinkExt;
 use pgwire::error::{PgWireError, PgWireResult};
-use pgwire::messages::extendedquery::{Describe, TARGET_TYPE_BYTE_PORTAL};
+use pgwire::messages::extendedquery::{Bind, Describe, TARGET_TYPE_BYTE_PORTAL};
 use pgwire::tokio::server::PgWireMessageServerCodec;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::codec::Framed;
@@ -30,8 +33,10 @@ pub type Codec = PgWireMessageServerCodec<String>;
 const FLUSH_AT: usize = 64 << 10;
 
 /// A message the fast path serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Buffered {
+    /// `Bind`, decoded here (and handled by the ordinary handler).
+    Bind(Bind),
     /// `Describe` of the unnamed portal.
     DescribePortal,
     /// `Execute` of the unnamed portal, without a row limit.
@@ -39,27 +44,168 @@ pub enum Buffered {
     Sync,
 }
 
+/// What [`recognise`] found, before the message leaves the buffer.
+#[derive(Debug, PartialEq, Eq)]
+enum Found {
+    Bind(BindLayout),
+    DescribePortal,
+    ExecutePortal,
+    Sync,
+}
+
+/// Where a `Bind` message's fields lie, as offsets into the whole message.
+#[derive(Debug, PartialEq, Eq)]
+struct BindLayout {
+    portal: (usize, usize),
+    statement: (usize, usize),
+    parameter_formats: Vec<i16>,
+    parameters: Vec<Option<(usize, usize)>>,
+    result_formats: Vec<i16>,
+}
+
 /// Recognises a whole message at the start of `buf`, returning it and its
-/// length; `None` for any other message, or one not wholly received.
-fn recognise(buf: &[u8]) -> Option<(Buffered, usize)> {
+/// length; `None` for any other message, one not wholly received, or one
+/// whose fields do not exactly fill it (pgwire's decoder then answers it).
+fn recognise(buf: &[u8]) -> Option<(Found, usize)> {
     let (&tag, rest) = buf.split_first()?;
     let length = i32::from_be_bytes(rest.get(..4)?.try_into().ok()?);
     let total = usize::try_from(length).ok()?.checked_add(1)?;
-    let body = buf.get(5..total)?;
-    let message = match (tag, body) {
-        (b'S', []) => Buffered::Sync,
-        (b'D', [TARGET_TYPE_BYTE_PORTAL, 0]) => Buffered::DescribePortal,
-        (b'E', [0, 0, 0, 0, 0]) => Buffered::ExecutePortal,
+    let message = buf.get(..total)?;
+    let body = message.get(5..)?;
+    let found = match (tag, body) {
+        (b'S', []) => Found::Sync,
+        (b'D', [TARGET_TYPE_BYTE_PORTAL, 0]) => Found::DescribePortal,
+        (b'E', [0, 0, 0, 0, 0]) => Found::ExecutePortal,
+        (b'B', _) => Found::Bind(bind_layout(message)?),
         _ => return None,
     };
-    Some((message, total))
+    Some((found, total))
+}
+
+/// Reads a message's fields, refusing to read past its end.
+struct Fields<'a> {
+    message: &'a [u8],
+    at: usize,
+}
+
+impl Fields<'_> {
+    fn take(&mut self, n: usize) -> Option<(usize, usize)> {
+        let end = self.at.checked_add(n)?;
+        if end > self.message.len() {
+            return None;
+        }
+        let range = (self.at, end);
+        self.at = end;
+        Some(range)
+    }
+
+    /// A NUL-terminated string, without its NUL.
+    fn cstring(&mut self) -> Option<(usize, usize)> {
+        let length = self.message.get(self.at..)?.iter().position(|&b| b == 0)?;
+        let range = self.take(length)?;
+        self.take(1)?;
+        Some(range)
+    }
+
+    fn i16(&mut self) -> Option<i16> {
+        let (start, _) = self.take(2)?;
+        Some(i16::from_be_bytes([
+            self.message[start],
+            self.message[start + 1],
+        ]))
+    }
+
+    fn i32(&mut self) -> Option<i32> {
+        let (start, end) = self.take(4)?;
+        Some(i32::from_be_bytes(
+            self.message[start..end].try_into().ok()?,
+        ))
+    }
+
+    /// A count of items each at least `min_size` bytes long: a count the
+    /// rest of the message cannot hold is refused before anything is
+    /// allocated for it.
+    fn count(&mut self, min_size: usize) -> Option<usize> {
+        let n = usize::from(u16::try_from(self.i16()?).ok()?);
+        let left = self.message.len() - self.at;
+        (n.checked_mul(min_size)? <= left).then_some(n)
+    }
+
+    fn codes(&mut self) -> Option<Vec<i16>> {
+        let n = self.count(2)?;
+        (0..n).map(|_| self.i16()).collect()
+    }
+}
+
+fn bind_layout(message: &[u8]) -> Option<BindLayout> {
+    let mut fields = Fields { message, at: 5 };
+    let portal = fields.cstring()?;
+    let statement = fields.cstring()?;
+    let parameter_formats = fields.codes()?;
+    let n = fields.count(4)?;
+    let mut parameters = Vec::with_capacity(n);
+    for _ in 0..n {
+        let length = fields.i32()?;
+        parameters.push(match usize::try_from(length) {
+            Ok(length) => Some(fields.take(length)?),
+            Err(_) if length == -1 => None,
+            Err(_) => return None,
+        });
+    }
+    let result_formats = fields.codes()?;
+    (fields.at == message.len()).then_some(BindLayout {
+        portal,
+        statement,
+        parameter_formats,
+        parameters,
+        result_formats,
+    })
+}
+
+/// A message's name field as pgwire gives it: `None` when empty.
+fn name(message: &[u8], (start, end): (usize, usize)) -> Option<String> {
+    (start < end).then(|| String::from_utf8_lossy(&message[start..end]).into_owned())
 }
 
 /// Takes the next message out of the read buffer if the fast path serves it.
 pub fn take<S>(socket: &mut Framed<S, Codec>) -> Option<Buffered> {
-    let (message, length) = recognise(socket.read_buffer())?;
-    socket.read_buffer_mut().advance(length);
-    Some(message)
+    take_from(socket.read_buffer_mut())
+}
+
+fn take_from(buf: &mut BytesMut) -> Option<Buffered> {
+    let (found, length) = recognise(buf)?;
+    let layout = match found {
+        Found::Bind(layout) => layout,
+        Found::DescribePortal | Found::ExecutePortal | Found::Sync => {
+            buf.advance(length);
+            return Some(match found {
+                Found::DescribePortal => Buffered::DescribePortal,
+                Found::ExecutePortal => Buffered::ExecutePortal,
+                _ => Buffered::Sync,
+            });
+        }
+    };
+    let portal = name(buf, layout.portal);
+    let statement = name(buf, layout.statement);
+    // Parameters share the message's bytes: it leaves the buffer whole.
+    let parameters = if layout.parameters.is_empty() {
+        buf.advance(length);
+        Vec::new()
+    } else {
+        let message = buf.split_to(length).freeze();
+        layout
+            .parameters
+            .into_iter()
+            .map(|p| p.map(|(start, end)| message.slice(start..end)))
+            .collect()
+    };
+    Some(Buffered::Bind(Bind::new(
+        portal,
+        statement,
+        layout.parameter_formats,
+        parameters,
+        layout.result_formats,
+    )))
 }
 
 /// Answers a message taken by [`take`].
@@ -72,6 +218,7 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
 {
     match message {
+        Buffered::Bind(bind) => query.handle_bind(socket, bind).await,
         Buffered::DescribePortal => match query.unnamed_portal_text_description(socket) {
             Some(description) => {
                 socket.write_buffer_mut().extend_from_slice(&description);
@@ -164,6 +311,7 @@ fn put_command_complete(out: &mut BytesMut, tag: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     #[test]
     fn recognises_only_the_exact_messages_it_serves() {
@@ -171,22 +319,115 @@ mod tests {
         buf.extend_from_slice(&[b'D', 0, 0, 0, 6, b'P', 0]);
         buf.extend_from_slice(&[b'E', 0, 0, 0, 9, 0, 0, 0, 0, 0]);
         buf.extend_from_slice(&[b'S', 0, 0, 0, 4]);
-        assert_eq!(recognise(&buf), Some((Buffered::DescribePortal, 7)));
-        assert_eq!(recognise(&buf[7..]), Some((Buffered::ExecutePortal, 10)));
-        assert_eq!(recognise(&buf[17..]), Some((Buffered::Sync, 5)));
+        assert_eq!(recognise(&buf), Some((Found::DescribePortal, 7)));
+        assert_eq!(recognise(&buf[7..]), Some((Found::ExecutePortal, 10)));
+        assert_eq!(recognise(&buf[17..]), Some((Found::Sync, 5)));
         // A named portal, a statement, a row limit: the ordinary path.
         assert_eq!(recognise(&[b'D', 0, 0, 0, 7, b'P', b'p', 0]), None);
         assert_eq!(recognise(&[b'D', 0, 0, 0, 6, b'S', 0]), None);
         assert_eq!(recognise(&[b'E', 0, 0, 0, 9, 0, 0, 0, 0, 10]), None);
         // Not wholly received, or a length that lies.
         assert_eq!(recognise(&[b'S', 0, 0, 0]), None);
-        assert_eq!(recognise(&buf[..16]), Some((Buffered::DescribePortal, 7)));
+        assert_eq!(recognise(&buf[..16]), Some((Found::DescribePortal, 7)));
         assert_eq!(recognise(&buf[7..16]), None);
         assert_eq!(recognise(&[b'S', 0, 0, 0, 3]), None);
         assert_eq!(recognise(&[b'S', 0, 0, 0, 0]), None);
         assert_eq!(recognise(&[b'S', 0xff, 0xff, 0xff, 0xff]), None);
         assert_eq!(recognise(&[b'S', 0x7f, 0xff, 0xff, 0xff]), None);
         assert_eq!(recognise(&[]), None);
+    }
+
+    /// pgwire's own decoding of an encoded message.
+    fn pgwire_bind(encoded: &[u8]) -> Option<Bind> {
+        use pgwire::messages::{DecodeContext, Message, ProtocolVersion};
+        let mut buf = BytesMut::from(encoded);
+        let cx = DecodeContext::new(ProtocolVersion::PROTOCOL3_0);
+        std::panic::catch_unwind(move || Bind::decode(&mut buf, &cx))
+            .ok()?
+            .ok()?
+    }
+
+    fn encode(bind: &Bind) -> BytesMut {
+        use pgwire::messages::Message;
+        let mut buf = BytesMut::new();
+        bind.encode(&mut buf).expect("encodes");
+        buf
+    }
+
+    #[test]
+    fn decodes_binds_as_pgwire_does() {
+        let binds = [
+            Bind::new(None, None, vec![], vec![], vec![]),
+            Bind::new(
+                None,
+                Some("P0_1".to_owned()),
+                vec![1],
+                vec![Some(Bytes::from_static(&[0, 0, 0, 7])), None],
+                vec![0, 1],
+            ),
+            Bind::new(
+                Some("portal".to_owned()),
+                Some("s".to_owned()),
+                vec![0, 1, 0],
+                vec![Some(Bytes::from_static(b"x")), Some(Bytes::new()), None],
+                vec![1],
+            ),
+        ];
+        for bind in binds {
+            let mut buf = encode(&bind);
+            buf.extend_from_slice(&[b'S', 0, 0, 0, 4]);
+            assert_eq!(take_from(&mut buf), Some(Buffered::Bind(bind)));
+            assert_eq!(take_from(&mut buf), Some(Buffered::Sync));
+            assert!(buf.is_empty());
+        }
+    }
+
+    /// Every truncation and every single-byte change of a valid Bind:
+    /// either refused (left for pgwire) or decoded exactly as pgwire does.
+    #[test]
+    fn damaged_binds_are_left_to_pgwire_or_read_alike() {
+        let bind = Bind::new(
+            Some("p".to_owned()),
+            Some("stmt".to_owned()),
+            vec![1, 0],
+            vec![
+                Some(Bytes::from_static(&[0, 0, 1, 0])),
+                None,
+                Some(Bytes::from_static(b"ab")),
+            ],
+            vec![1, 0, 1],
+        );
+        let good = encode(&bind).to_vec();
+        let mut damaged: Vec<Vec<u8>> = (0..good.len()).map(|n| good[..n].to_vec()).collect();
+        for i in 0..good.len() {
+            for value in [0u8, 1, 2, 0x7f, 0x80, 0xff] {
+                let mut d = good.clone();
+                d[i] = value;
+                damaged.push(d);
+            }
+        }
+        for d in damaged {
+            let mut buf = BytesMut::from(&d[..]);
+            match take_from(&mut buf) {
+                None => assert_eq!(buf, &d[..], "a refused message stays in the buffer"),
+                Some(Buffered::Bind(ours)) => {
+                    assert_eq!(Some(ours), pgwire_bind(&d), "{d:?}");
+                }
+                Some(other) => panic!("{d:?} read as {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_count_larger_than_the_message_allocates_nothing() {
+        // 65,535 parameters announced in a 14-byte body.
+        let message = [b'B', 0, 0, 0, 14, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0];
+        assert_eq!(recognise(&message), None);
+        let mut fields = Fields {
+            message: &message,
+            at: 9,
+        };
+        assert_eq!(fields.count(2), None);
     }
 
     #[test]
