@@ -5,9 +5,9 @@
 //! A client that runs a prepared statement sends Bind, Describe, Execute
 //! and Sync in one packet (libpq, pgx, JDBC...). The connection reads the
 //! packet into its read buffer, where these messages are recognised: Bind
-//! is decoded here and handled as usual; the other three are recognised by
-//! their exact bytes and answered by writing encoded messages straight into
-//! the write buffer. Anything else — a named portal, a row limit, binary
+//! is decoded here and makes its portal as usual; the other three are
+//! recognised by their exact bytes. All four are answered by writing
+//! encoded messages straight into the write buffer. Anything else — a named portal, a row limit, binary
 //! results, a FETCH, a message not wholly received or whose fields do not
 //! exactly fill it — is left in the buffer for pgwire's decoder and the
 //! ordinary handlers, and errors take the ordinary path too.
@@ -16,6 +16,7 @@ use bytes::{Buf, BufMut, BytesMut};
 use futures::SinkExt;
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::extendedquery::{Bind, Describe, TARGET_TYPE_BYTE_PORTAL};
+use pgwire::messages::response::TransactionStatus;
 use pgwire::tokio::server::PgWireMessageServerCodec;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::codec::Framed;
@@ -35,7 +36,7 @@ const FLUSH_AT: usize = 64 << 10;
 /// A message the fast path serves.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Buffered {
-    /// `Bind`, decoded here (and handled by the ordinary handler).
+    /// `Bind`, decoded here.
     Bind(Bind),
     /// `Describe` of the unnamed portal.
     DescribePortal,
@@ -218,7 +219,11 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
 {
     match message {
-        Buffered::Bind(bind) => query.handle_bind(socket, bind).await,
+        Buffered::Bind(bind) => {
+            query.bind_portal(socket, bind)?;
+            socket.write_buffer_mut().extend_from_slice(&BIND_COMPLETE);
+            Ok(())
+        }
         Buffered::DescribePortal => match query.unnamed_portal_text_description(socket) {
             Some(description) => {
                 socket.write_buffer_mut().extend_from_slice(&description);
@@ -237,7 +242,7 @@ where
             let status = query.settle_sync(socket);
             socket
                 .write_buffer_mut()
-                .extend_from_slice(&[b'Z', 0, 0, 0, 5, status as u8]);
+                .extend_from_slice(&ready_for_query(status));
             socket.flush().await?;
             Ok(())
         }
@@ -273,6 +278,14 @@ where
     }
     put_command_complete(socket.write_buffer_mut(), &tag.tag(count));
     Ok(())
+}
+
+/// The `BindComplete` message.
+const BIND_COMPLETE: [u8; 5] = [b'2', 0, 0, 0, 4];
+
+/// A `ReadyForQuery` message.
+fn ready_for_query(status: TransactionStatus) -> [u8; 6] {
+    [b'Z', 0, 0, 0, 5, status as u8]
 }
 
 fn too_large(what: &str) -> PgWireError {
@@ -432,9 +445,10 @@ mod tests {
 
     #[test]
     fn encodes_rows_and_tags_as_pgwire_does() {
+        use pgwire::messages::PgWireBackendMessage;
         use pgwire::messages::data::DataRow;
-        use pgwire::messages::response::CommandComplete;
-        use pgwire::messages::{Message, PgWireBackendMessage};
+        use pgwire::messages::extendedquery::BindComplete;
+        use pgwire::messages::response::{CommandComplete, ReadyForQuery};
 
         let fields = {
             let mut f = BytesMut::new();
@@ -443,15 +457,19 @@ mod tests {
             f
         };
         let mut ours = BytesMut::new();
+        ours.extend_from_slice(&BIND_COMPLETE);
         put_data_row(&mut ours, 1, &fields).expect("a small row");
         put_command_complete(&mut ours, "SELECT 1");
+        ours.extend_from_slice(&ready_for_query(TransactionStatus::Transaction));
         let mut theirs = BytesMut::new();
-        PgWireBackendMessage::DataRow(DataRow::new(fields.clone(), 1))
-            .encode(&mut theirs)
-            .expect("encodes");
-        CommandComplete::new("SELECT 1".to_owned())
-            .encode(&mut theirs)
-            .expect("encodes");
+        for message in [
+            PgWireBackendMessage::BindComplete(BindComplete::new()),
+            PgWireBackendMessage::DataRow(DataRow::new(fields.clone(), 1)),
+            PgWireBackendMessage::CommandComplete(CommandComplete::new("SELECT 1".to_owned())),
+            PgWireBackendMessage::ReadyForQuery(ReadyForQuery::new(TransactionStatus::Transaction)),
+        ] {
+            message.encode(&mut theirs).expect("encodes");
+        }
         assert_eq!(ours, theirs);
     }
 }

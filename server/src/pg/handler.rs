@@ -218,6 +218,15 @@ impl QueryHandler {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
+        self.bind_portal(client, message)?;
+        client
+            .feed(PgWireBackendMessage::BindComplete(BindComplete::new()))
+            .await?;
+        Ok(())
+    }
+
+    /// What a `Bind` does before `BindComplete`: the portal is made.
+    pub fn bind_portal<C: ClientInfo>(&self, client: &C, message: Bind) -> PgWireResult<()> {
         let wire = self.wire(client)?;
         let session = Arc::clone(&wire.session);
         let statement_name = message.statement_name.unwrap_or_default();
@@ -273,9 +282,6 @@ impl QueryHandler {
                 },
             );
         }
-        client
-            .feed(PgWireBackendMessage::BindComplete(BindComplete::new()))
-            .await?;
         Ok(())
     }
 
