@@ -478,9 +478,17 @@ impl Tail<'_> {
         line.extend_from_slice(b",\"unix_time_ms\":");
         line.extend_from_slice(number.format(unix_time_ms()).as_bytes());
         line.extend_from_slice(b",\"statement\":");
-        serde_json::to_writer(&mut *line, &Cut::of(self.sql, statement_max_chars))?;
-        // Milliseconds with nanosecond digits, as a JSON number.
-        let nanos = self.elapsed.as_nanos();
+        let statement = Cut::of(self.sql, statement_max_chars);
+        if !statement.cut && !needs_escaping(statement.kept) {
+            line.push(b'"');
+            line.extend_from_slice(statement.kept.as_bytes());
+            line.push(b'"');
+        } else {
+            serde_json::to_writer(&mut *line, &statement)?;
+        }
+        // Milliseconds with nanosecond digits, as a JSON number (in u64
+        // nanoseconds: 584 years).
+        let nanos = u64::try_from(self.elapsed.as_nanos()).unwrap_or(u64::MAX);
         line.extend_from_slice(b",\"duration_ms\":");
         line.extend_from_slice(number.format(nanos / 1_000_000).as_bytes());
         let fraction = number.format(1_000_000 + nanos % 1_000_000);
@@ -503,6 +511,12 @@ impl Tail<'_> {
         line.push(b'\n');
         Ok(())
     }
+}
+
+/// Whether a text needs escapes inside a JSON string (most statements do
+/// not, and are then copied as they are).
+fn needs_escaping(s: &str) -> bool {
+    s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 fn unix_time_ms() -> u64 {
@@ -593,6 +607,37 @@ impl StatementObserver for SessionAudit {
 mod tests {
     use super::*;
     use serde_json::Value;
+
+    #[test]
+    fn statements_are_json_strings_whether_or_not_they_need_escapes() {
+        let texts = [
+            "SELECT 1",
+            "SELECT 'a\"b'",
+            "SELECT E'\\n'",
+            "SELECT 1;\n-- next line\tand a tab",
+            "SELECT 'ünïcödé', '\u{7f}', '\u{1}'",
+            "",
+        ];
+        for text in texts {
+            let tail = Tail {
+                sql: text,
+                rows: 3,
+                elapsed: Duration::from_nanos(1_234_567),
+                failure: None,
+            };
+            let mut line = b"{\"audit\":true".to_vec();
+            tail.write(&mut line, 100).expect("writes");
+            let record: serde_json::Value = serde_json::from_slice(&line).expect("a JSON line");
+            assert_eq!(record["statement"], text, "{text:?}");
+            assert_eq!(record["duration_ms"], 1.234567);
+            assert_eq!(record["rows"], 3);
+            assert_eq!(
+                needs_escaping(text),
+                serde_json::to_string(text).expect("encodes").len() != text.len() + 2,
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn records_are_json_lines_in_a_private_file() {
