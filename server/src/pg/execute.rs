@@ -126,7 +126,6 @@ enum Inline {
     Declined {
         params: Vec<Value>,
         sink: EncodingSink,
-        started: Instant,
     },
 }
 
@@ -138,7 +137,6 @@ fn try_inline(
     params: Vec<Value>,
     mut sink: EncodingSink,
 ) -> Result<Inline, Failure> {
-    let started = Instant::now();
     tracing::debug!(sql = %truncate(&query.sql, 200), "run");
     let inline = session.try_inline(|engine| {
         engine
@@ -148,11 +146,7 @@ fn try_inline(
     match inline {
         Some(Ok(Some((rows, notices)))) => {
             sink.finish().map_err(|e| catalog_error_info(&e))?;
-            tracing::debug!(
-                rows,
-                elapsed_us = started.elapsed().as_micros() as u64,
-                "query done"
-            );
+            tracing::debug!(rows, "query done inline");
             Ok(Inline::Done(Completed {
                 sink,
                 rows,
@@ -165,11 +159,7 @@ fn try_inline(
         }
         Some(Ok(None)) | None => {
             sink.reset();
-            Ok(Inline::Declined {
-                params,
-                sink,
-                started,
-            })
+            Ok(Inline::Declined { params, sink })
         }
     }
 }
@@ -183,11 +173,7 @@ async fn run_on_engine(
 ) -> Result<Completed, Failure> {
     match try_inline(session, query, params, sink)? {
         Inline::Done(done) => Ok(done),
-        Inline::Declined {
-            params,
-            sink,
-            started,
-        } => run_blocking(session, query, params, sink, started).await,
+        Inline::Declined { params, sink } => run_blocking(session, query, params, sink).await,
     }
 }
 
@@ -199,8 +185,8 @@ async fn run_blocking(
     query: &QueryPlan,
     params: Vec<Value>,
     sink: EncodingSink,
-    started: Instant,
 ) -> Result<Completed, Failure> {
+    let started = Instant::now();
     let (sql, source) = (query.sql.clone(), query.source.clone());
     let timeout = session.settings.statement_timeout();
     // If this future is dropped (the connection was cancelled at shutdown)
@@ -387,12 +373,8 @@ fn start_query<'a>(
     );
     Ok(match try_inline(session, query, params, sink)? {
         Inline::Done(done) => Started::Done(query_output(done, formats)),
-        Inline::Declined {
-            params,
-            sink,
-            started,
-        } => Started::Blocking(Box::pin(async move {
-            let done = run_blocking(session, query, params, sink, started).await?;
+        Inline::Declined { params, sink } => Started::Blocking(Box::pin(async move {
+            let done = run_blocking(session, query, params, sink).await?;
             Ok(query_output(done, formats))
         })),
     })
