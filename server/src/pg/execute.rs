@@ -117,7 +117,7 @@ fn truncate(s: &str, max: usize) -> &str {
 
 /// Why a statement failed, as the client will read it. Boxed: the error is
 /// large, and a statement's result moves through several calls.
-pub type Failure = Box<ErrorInfo>;
+pub type StatementError = Box<ErrorInfo>;
 
 /// A statement offered to run inline.
 enum Inline {
@@ -136,7 +136,7 @@ fn try_inline(
     query: &QueryPlan,
     params: Vec<Value>,
     mut sink: EncodingSink,
-) -> Result<Inline, Failure> {
+) -> Result<Inline, StatementError> {
     tracing::debug!(sql = %truncate(&query.sql, 200), "run");
     let inline = session.try_inline(|engine| {
         engine
@@ -170,7 +170,7 @@ async fn run_on_engine(
     query: &QueryPlan,
     params: Vec<Value>,
     sink: EncodingSink,
-) -> Result<Completed, Failure> {
+) -> Result<Completed, StatementError> {
     match try_inline(session, query, params, sink)? {
         Inline::Done(done) => Ok(done),
         Inline::Declined { params, sink } => run_blocking(session, query, params, sink).await,
@@ -185,7 +185,7 @@ async fn run_blocking(
     query: &QueryPlan,
     params: Vec<Value>,
     sink: EncodingSink,
-) -> Result<Completed, Failure> {
+) -> Result<Completed, StatementError> {
     let started = Instant::now();
     let (sql, source) = (query.sql.clone(), query.source.clone());
     let timeout = session.settings.statement_timeout();
@@ -297,7 +297,7 @@ pub async fn execute(
     params: Vec<Value>,
     formats: Format,
     described: Option<&[ResultColumn]>,
-) -> Result<Executed, Failure> {
+) -> Result<Executed, StatementError> {
     let session = cx.session;
     if session.txn() == Txn::Failed && !plan.allowed_when_failed() {
         return Err(compat::refuse_in_failed_transaction(session, source).into());
@@ -329,7 +329,7 @@ async fn run_audited(
     source: &str,
     params: Vec<Value>,
     formats: Format,
-) -> Result<Executed, Failure> {
+) -> Result<Executed, StatementError> {
     let started = Instant::now();
     let result = run_plan(cx, plan, params, formats, None).await;
     let rows = match &result {
@@ -355,7 +355,7 @@ async fn run_audited(
 /// it starts, and the common statement never needs the blocking run.
 enum Started<'a> {
     Done(Executed),
-    Blocking(BoxFuture<'a, Result<Executed, Failure>>),
+    Blocking(BoxFuture<'a, Result<Executed, StatementError>>),
 }
 
 /// Starts a query: one that reads no table finishes here.
@@ -365,7 +365,7 @@ fn start_query<'a>(
     params: Vec<Value>,
     formats: Format,
     described: Option<&[ResultColumn]>,
-) -> Result<Started<'a>, Failure> {
+) -> Result<Started<'a>, StatementError> {
     let sink = EncodingSink::new(
         known_types(query, described),
         formats.clone(),
@@ -399,7 +399,7 @@ async fn run_plan(
     params: Vec<Value>,
     formats: Format,
     described: Option<&[ResultColumn]>,
-) -> Result<Executed, Failure> {
+) -> Result<Executed, StatementError> {
     let session = cx.session;
     match plan {
         Plan::Empty => Ok(Executed::of(Output::Empty)),
@@ -517,7 +517,7 @@ fn command(tag: &str) -> Output {
 /// Runs a statement the session answers, and what it implies for the
 /// connection: a snapshot starts or ends, a transaction's portals and
 /// cursors close, DEALLOCATE and DISCARD drop prepared statements.
-async fn run_session(cx: &Context<'_>, cmd: SessionCommand) -> Result<Executed, Failure> {
+async fn run_session(cx: &Context<'_>, cmd: SessionCommand) -> Result<Executed, StatementError> {
     let session = cx.session;
     if let SessionCommand::Deallocate(Some(name)) = &cmd
         && !cx.wire.lock().statements.contains_key(name)

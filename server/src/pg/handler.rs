@@ -507,6 +507,9 @@ fn query_span(session: &Session) -> tracing::Span {
     tracing::debug_span!("query", session = session.id, user = %session.user)
 }
 
+/// pgwire's traits, for its `process_message`: in the states hostgres hands
+/// to it (startup, COPY, waiting for `Sync`) only `on_sync` is reached; the
+/// others delegate too, so no path could reach pgwire's own defaults.
 #[async_trait]
 impl SimpleQueryHandler for QueryHandler {
     async fn on_query<C>(&self, client: &mut C, query: Query) -> PgWireResult<()>
