@@ -40,6 +40,12 @@ pub enum ConfigError {
     Schedule(#[from] ScheduleError),
 }
 
+/// How long a connection polls a quick client's socket, by default: a
+/// client in a tight loop answers within this on an idle machine.
+const DEFAULT_BUSY_POLL_US: u64 = 30;
+/// The longest poll a configuration may ask for.
+const MAX_BUSY_POLL_US: u64 = 1000;
+
 fn invalid(key: &str, reason: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
         key: key.to_owned(),
@@ -108,6 +114,7 @@ pub struct RawLimits {
     pub max_query_memory_mb: Option<u64>,
     pub startup_timeout_ms: Option<u64>,
     pub idle_session_timeout_ms: Option<u64>,
+    pub busy_poll_us: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -239,6 +246,9 @@ pub struct Config {
     pub startup_timeout: Duration,
     /// An idle session is closed after this; zero keeps it open.
     pub idle_session_timeout: Duration,
+    /// How long a connection polls a quick client's socket after answering
+    /// before it sleeps; zero never polls.
+    pub busy_poll: Duration,
     pub audit: AuditDestination,
     pub audit_statement_max_chars: usize,
     /// How long a shutdown waits for running queries before interrupting them.
@@ -372,6 +382,15 @@ impl RawConfig {
         if max_connections == 0 {
             return Err(invalid("limits.max_connections", "must be at least 1"));
         }
+        let busy_poll_us = self.limits.busy_poll_us.unwrap_or(DEFAULT_BUSY_POLL_US);
+        if busy_poll_us > MAX_BUSY_POLL_US {
+            return Err(invalid(
+                "limits.busy_poll_us",
+                format!(
+                    "at most {MAX_BUSY_POLL_US} (a connection would hold its CPU that long); 0 turns polling off"
+                ),
+            ));
+        }
         let base = base_limits(&self.limits);
         let roles = roles(&self.roles, &base)?;
         let mut users = Vec::with_capacity(self.users.len());
@@ -489,6 +508,7 @@ impl RawConfig {
             startup_timeout: ms(self.limits.startup_timeout_ms, 10_000)
                 .max(Duration::from_millis(1)),
             idle_session_timeout: ms(self.limits.idle_session_timeout_ms, 0),
+            busy_poll: Duration::from_micros(busy_poll_us),
             audit,
             audit_statement_max_chars: self.audit.statement_max_chars.unwrap_or(1000),
             shutdown_grace: Duration::from_secs(5),
@@ -763,6 +783,19 @@ mod tests {
         assert!(err.to_string().contains("soon"), "{err}");
         let err = RawConfig::from_toml("[logging.file]\nrotate = 3").expect_err("unknown key");
         assert!(err.to_string().contains("rotate"), "{err}");
+    }
+
+    #[test]
+    fn busy_polling_defaults_on_and_is_bounded() {
+        let cfg = RawConfig::from_toml("").unwrap().validate().unwrap();
+        assert_eq!(cfg.busy_poll, Duration::from_micros(DEFAULT_BUSY_POLL_US));
+        let off = RawConfig::from_toml("[limits]\nbusy_poll_us = 0").unwrap();
+        assert!(off.validate().unwrap().busy_poll.is_zero());
+        let err = RawConfig::from_toml("[limits]\nbusy_poll_us = 5000")
+            .unwrap()
+            .validate()
+            .expect_err("too long");
+        assert!(err.to_string().contains("limits.busy_poll_us"), "{err}");
     }
 
     #[test]

@@ -24,6 +24,7 @@ use tokio::net::{TcpStream, UnixStream};
 use tokio::time::Instant;
 use tokio_util::codec::Framed;
 
+use crate::busy_poll::{BusyPoll, PollSlots, Polled};
 use crate::pg::Handlers;
 use crate::pg::error::{IDLE_SESSION_TIMEOUT, PROTOCOL_VIOLATION};
 use crate::pg::fast_path::{self, Codec};
@@ -38,6 +39,9 @@ pub struct Shared {
     pub tls: Option<Arc<Tls>>,
     pub startup_timeout: Duration,
     pub idle_session_timeout: Duration,
+    /// How long a connection polls its quick client's socket before sleeping.
+    pub busy_poll: Duration,
+    pub poll_slots: Arc<PollSlots>,
 }
 
 /// Serves a TCP connection: TLS if the client asks (and TLS is on), then the protocol.
@@ -112,15 +116,13 @@ enum Next {
     IdleTimeout,
 }
 
-async fn drive<S>(
+async fn drive(
     shared: &Shared,
-    mut socket: Framed<S, Codec>,
+    mut socket: Framed<MaybeTls, Codec>,
     id: u64,
     peer: Peer,
     deadline: Instant,
-) where
-    S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
-{
+) {
     let startup = Arc::new(Startup::new(Arc::clone(&shared.startup), id, peer));
     let handlers = Handlers {
         startup,
@@ -134,6 +136,7 @@ async fn drive<S>(
     let errors = handlers.error_handler();
     let idle = shared.idle_session_timeout;
     let mut scratch = Vec::new();
+    let mut busy = BusyPoll::new(shared.busy_poll, Arc::clone(&shared.poll_slots));
     loop {
         let querying = matches!(
             socket.state(),
@@ -162,10 +165,10 @@ async fn drive<S>(
         {
             tokio::select! {
                 () = tokio::time::sleep(idle) => Next::IdleTimeout,
-                m = receive(&mut socket, &mut scratch, querying) => m,
+                m = receive(&mut socket, &mut scratch, &mut busy, querying) => m,
             }
         } else {
-            receive(&mut socket, &mut scratch, querying).await
+            receive(&mut socket, &mut scratch, &mut busy, querying).await
         };
         let message = match next {
             Next::Message(m) => m,
@@ -269,17 +272,31 @@ const READ_CHUNK: usize = 8 << 10;
 /// The next message, or bytes for the fast path: an authenticated
 /// connection whose buffer holds no message header reads the socket itself,
 /// so that a packet of Bind, Describe, Execute and Sync lands in the buffer
-/// whole, before pgwire's decoder takes its first message.
-async fn receive<S>(socket: &mut Framed<S, Codec>, scratch: &mut Vec<u8>, querying: bool) -> Next
-where
-    S: AsyncRead + AsyncWrite + Unpin + Send + Sync + 'static,
-{
+/// whole, before pgwire's decoder takes its first message. It polls the
+/// socket briefly before sleeping when its client is quick (`busy_poll`).
+async fn receive(
+    socket: &mut Framed<MaybeTls, Codec>,
+    scratch: &mut Vec<u8>,
+    busy: &mut BusyPoll,
+    querying: bool,
+) -> Next {
     if !querying || socket.read_buffer().len() >= 5 {
         return read_message(socket).await;
     }
+    let started = std::time::Instant::now();
+    match busy.poll(socket.get_ref(), started) {
+        Some(Polled::Bytes(bytes)) => {
+            socket.read_buffer_mut().extend_from_slice(bytes);
+            return Next::Received;
+        }
+        Some(Polled::Closed) => return Next::Closed,
+        None => {}
+    }
     scratch.clear();
     scratch.reserve(READ_CHUNK);
-    match socket.get_mut().read_buf(scratch).await {
+    let read = socket.get_mut().read_buf(scratch).await;
+    busy.waited(started.elapsed());
+    match read {
         Ok(0) | Err(_) => Next::Closed,
         Ok(_) => {
             socket.read_buffer_mut().extend_from_slice(scratch);

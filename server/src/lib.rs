@@ -5,6 +5,7 @@
 //! - `listener`: accepting connections (TCP and the Unix socket), limits, graceful shutdown.
 //! - `threads`: a thread and a single-threaded runtime for each connection.
 //! - `connection`: one connection's TLS negotiation, startup and idle timeouts, message loop.
+//! - `busy_poll`: polling a quick client's socket between an answer and its next request.
 //! - `tls`: certificates (configured or self-signed), client certificates, reload.
 //! - `policy`: a role's privileges as the engine's table policy.
 //! - `audit`: the audit log, one record per connection and per statement.
@@ -20,6 +21,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod audit;
+pub mod busy_poll;
 pub mod config;
 pub mod connection;
 pub mod listener;

@@ -22,6 +22,7 @@ use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
 use crate::audit::Audit;
+use crate::busy_poll::PollSlots;
 use crate::config::Config;
 use crate::connection::{Shared, serve_tcp, serve_unix};
 use crate::pg::Handlers;
@@ -174,6 +175,8 @@ impl Server {
             tls,
             startup_timeout: config.startup_timeout,
             idle_session_timeout: config.idle_session_timeout,
+            busy_poll: config.busy_poll,
+            poll_slots: Arc::new(PollSlots::for_this_machine()),
         });
         let threads = ConnectionThreads::new(config.shutdown_grace);
         Ok(Server {
@@ -296,26 +299,23 @@ impl Server {
         };
         let token = token.clone();
         let conn_span = span.clone();
-        let task = tracker.track_future(
-            async move {
-                let _permit = permit;
-                let socket = match S::from_std(socket) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot serve the connection");
-                        return;
-                    }
-                };
-                tracing::debug!("connected");
-                tokio::select! {
-                    () = serve(socket) => {}
-                    () = token.cancelled() => {}
+        let task = tracker.track_future(async move {
+            let _permit = permit;
+            let socket = match S::from_std(socket) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot serve the connection");
+                    return;
                 }
-                tracing::debug!("disconnected");
+            };
+            tracing::debug!("connected");
+            tokio::select! {
+                () = serve(socket) => {}
+                () = token.cancelled() => {}
             }
-            .instrument(span),
-        );
-        if let Err(e) = self.threads.spawn(task) {
+            tracing::debug!("disconnected");
+        });
+        if let Err(e) = self.threads.spawn(span, task) {
             tracing::warn!(parent: &conn_span, error = %e, "cannot start a thread for the connection");
         }
     }

@@ -59,9 +59,13 @@ impl ConnectionThreads {
 
     /// Runs a connection's task on a thread of its own. The task registers
     /// its socket when first polled, so the socket belongs to that thread's
-    /// poller.
+    /// poller. The connection's span is entered once for the thread's life,
+    /// the thread runs nothing else: instrumenting the task instead would
+    /// enter and leave the span (and ask the log filter about it) at every
+    /// poll, that is for every message.
     pub fn spawn(
         &self,
+        span: tracing::Span,
         connection: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -71,6 +75,7 @@ impl ConnectionThreads {
         std::thread::Builder::new()
             .name("connection".to_owned())
             .spawn(move || {
+                let _entered = span.enter();
                 runtime.block_on(connection);
                 // A statement still running was interrupted; do not wait past the grace period.
                 runtime.shutdown_timeout(grace);
