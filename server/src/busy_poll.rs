@@ -190,12 +190,22 @@ mod tests {
         (client, MaybeTls::Plain(server))
     }
 
+    /// A connection's polling state with a slot of its own.
+    fn busy(budget: Duration) -> BusyPoll {
+        BusyPoll::new(budget, Arc::new(PollSlots::new(1)))
+    }
+
+    /// Sends bytes and gives loopback time to deliver them.
+    fn send(client: &mut std::net::TcpStream, bytes: &[u8]) {
+        client.write_all(bytes).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
     #[tokio::test]
     async fn a_new_connection_sleeps_until_its_client_proves_quick() {
         let (mut client, server) = pair().await;
-        let mut poll = BusyPoll::new(Duration::from_millis(50), Arc::new(PollSlots::new(1)));
-        client.write_all(b"hello").unwrap();
-        std::thread::sleep(Duration::from_millis(20));
+        let mut poll = busy(Duration::from_millis(50));
+        send(&mut client, b"hello");
         assert_eq!(
             poll.poll(&server, Instant::now()),
             None,
@@ -211,10 +221,9 @@ mod tests {
     #[tokio::test]
     async fn a_slow_client_turns_polling_off_and_a_quick_one_on() {
         let (mut client, server) = pair().await;
-        let mut poll = BusyPoll::new(Duration::from_millis(50), Arc::new(PollSlots::new(1)));
+        let mut poll = busy(Duration::from_millis(50));
         poll.waited(Duration::from_millis(101));
-        client.write_all(b"x").unwrap();
-        std::thread::sleep(Duration::from_millis(20));
+        send(&mut client, b"x");
         assert_eq!(poll.poll(&server, Instant::now()), None);
         poll.waited(Duration::from_millis(100));
         assert_eq!(
@@ -226,7 +235,7 @@ mod tests {
     #[tokio::test]
     async fn polling_gives_up_after_the_budget_and_sees_a_close() {
         let (client, server) = pair().await;
-        let mut poll = BusyPoll::new(Duration::from_millis(5), Arc::new(PollSlots::new(1)));
+        let mut poll = busy(Duration::from_millis(5));
         poll.waited(Duration::ZERO);
         let started = Instant::now();
         assert_eq!(poll.poll(&server, started), None, "nothing was sent");
@@ -245,17 +254,16 @@ mod tests {
     #[tokio::test]
     async fn a_zero_budget_never_polls() {
         let (mut client, server) = pair().await;
-        let mut poll = BusyPoll::new(Duration::ZERO, Arc::new(PollSlots::new(1)));
+        let mut poll = busy(Duration::ZERO);
         poll.waited(Duration::ZERO);
-        client.write_all(b"x").unwrap();
-        std::thread::sleep(Duration::from_millis(20));
+        send(&mut client, b"x");
         assert_eq!(poll.poll(&server, Instant::now()), None);
     }
 
     #[tokio::test]
     async fn misses_in_a_row_pause_longer_and_hits_shorten_the_pause() {
         let (mut client, server) = pair().await;
-        let mut poll = BusyPoll::new(Duration::from_millis(1), Arc::new(PollSlots::new(1)));
+        let mut poll = busy(Duration::from_millis(1));
         poll.waited(Duration::ZERO);
         // Three misses: paused for 1, then 2, then 4 waits.
         for pause in [1, 2, 4] {
@@ -266,8 +274,7 @@ mod tests {
             assert_eq!(poll.paused, 0);
         }
         assert_eq!(poll.pause, 4);
-        client.write_all(b"x").unwrap();
-        std::thread::sleep(Duration::from_millis(20));
+        send(&mut client, b"x");
         assert_eq!(
             poll.poll(&server, Instant::now()),
             Some(Polled::Bytes(b"x"))
@@ -283,8 +290,7 @@ mod tests {
         assert!(taken.is_some());
         let mut poll = BusyPoll::new(Duration::from_millis(50), Arc::clone(&slots));
         poll.waited(Duration::ZERO);
-        client.write_all(b"x").unwrap();
-        std::thread::sleep(Duration::from_millis(20));
+        send(&mut client, b"x");
         assert_eq!(
             poll.poll(&server, Instant::now()),
             None,
