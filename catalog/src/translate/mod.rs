@@ -67,6 +67,10 @@ pub enum Statement {
     Session(SessionCommand),
 }
 
+/// The highest `$n` a statement may use: a Bind message counts its
+/// parameters in 16 bits, so PostgreSQL stops at the same number.
+pub const MAX_PARAMETERS: usize = 65_535;
+
 /// Translates one statement (see [`split_statements`]) to what runs it.
 pub fn translate(sql: &str, registry: &Registry) -> Result<Statement, CatalogError> {
     if let Some(cmd) = session::classify(sql)? {
@@ -77,6 +81,12 @@ pub fn translate(sql: &str, registry: &Registry) -> Result<Statement, CatalogErr
         Ok(mut statements) if statements.len() == 1 => {
             let mut rw = rewrite::Rewriter::new(registry);
             let columns = rw.statement(&mut statements[0])?;
+            if rw.max_param > MAX_PARAMETERS {
+                return Err(CatalogError::Limit(format!(
+                    "there is no parameter ${}: a statement may use $1 to ${MAX_PARAMETERS}",
+                    rw.max_param
+                )));
+            }
             let text = if rw.changed || has_limit_all(sql) {
                 statements[0].to_string()
             } else {

@@ -630,6 +630,20 @@ fn parameters_are_typed_from_their_context() {
     let q = translated("SELECT typname FROM pg_catalog.pg_type WHERE oid = $1 AND typname = $2");
     assert_eq!(q.param_types, vec![Some(Oid), Some(Name)]);
     assert_eq!(translated("SELECT $1").param_types, vec![None]);
+    assert_eq!(translated("SELECT $65535").param_types.len(), 65_535);
+}
+
+#[test]
+fn a_parameter_number_past_the_protocol_limit_is_refused() {
+    let message = error_of("SELECT pid FROM processes WHERE pid = $99999999999");
+    assert_eq!(
+        message,
+        "there is no parameter $99999999999: a statement may use $1 to $65535"
+    );
+    assert!(matches!(
+        translate("SELECT $65536", &registry()),
+        Err(e) if e.kind() == crate::error::CatalogErrorKind::Limit
+    ));
 }
 
 #[test]
