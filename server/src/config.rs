@@ -115,6 +115,7 @@ pub struct RawLimits {
     pub startup_timeout_ms: Option<u64>,
     pub idle_session_timeout_ms: Option<u64>,
     pub busy_poll_us: Option<u64>,
+    pub follow_local_client_cpu: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -249,6 +250,8 @@ pub struct Config {
     /// How long a connection polls a quick client's socket after answering
     /// before it sleeps; zero never polls.
     pub busy_poll: Duration,
+    /// Whether a connection moves to the CPU its local client sends from.
+    pub follow_client_cpu: bool,
     pub audit: AuditDestination,
     pub audit_statement_max_chars: usize,
     /// How long a shutdown waits for running queries before interrupting them.
@@ -509,6 +512,7 @@ impl RawConfig {
                 .max(Duration::from_millis(1)),
             idle_session_timeout: ms(self.limits.idle_session_timeout_ms, 0),
             busy_poll: Duration::from_micros(busy_poll_us),
+            follow_client_cpu: self.limits.follow_local_client_cpu.unwrap_or(true),
             audit,
             audit_statement_max_chars: self.audit.statement_max_chars.unwrap_or(1000),
             shutdown_grace: Duration::from_secs(5),
@@ -789,6 +793,9 @@ mod tests {
     fn busy_polling_defaults_on_and_is_bounded() {
         let cfg = RawConfig::from_toml("").unwrap().validate().unwrap();
         assert_eq!(cfg.busy_poll, Duration::from_micros(DEFAULT_BUSY_POLL_US));
+        assert!(cfg.follow_client_cpu);
+        let pinned = RawConfig::from_toml("[limits]\nfollow_local_client_cpu = false").unwrap();
+        assert!(!pinned.validate().unwrap().follow_client_cpu);
         let off = RawConfig::from_toml("[limits]\nbusy_poll_us = 0").unwrap();
         assert!(off.validate().unwrap().busy_poll.is_zero());
         let err = RawConfig::from_toml("[limits]\nbusy_poll_us = 5000")

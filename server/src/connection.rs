@@ -25,6 +25,7 @@ use tokio::time::Instant;
 use tokio_util::codec::Framed;
 
 use crate::busy_poll::{BusyPoll, PollSlots, Polled};
+use crate::client_cpu::ClientCpu;
 use crate::pg::Handlers;
 use crate::pg::error::{IDLE_SESSION_TIMEOUT, PROTOCOL_VIOLATION};
 use crate::pg::fast_path::{self, Codec};
@@ -42,6 +43,8 @@ pub struct Shared {
     /// How long a connection polls its quick client's socket before sleeping.
     pub busy_poll: Duration,
     pub poll_slots: Arc<PollSlots>,
+    /// Whether a connection moves to the CPU its local client sends from.
+    pub follow_client_cpu: bool,
 }
 
 /// Serves a TCP connection: TLS if the client asks (and TLS is on), then the protocol.
@@ -137,11 +140,15 @@ async fn drive(
     let idle = shared.idle_session_timeout;
     let mut scratch = Vec::new();
     let mut busy = BusyPoll::new(shared.busy_poll, Arc::clone(&shared.poll_slots));
+    let mut client_cpu = ClientCpu::new(shared.follow_client_cpu, socket.get_ref());
     loop {
         let querying = matches!(
             socket.state(),
             PgWireConnectionState::ReadyForQuery | PgWireConnectionState::QueryInProgress
         );
+        if querying {
+            client_cpu.after_message(socket.get_ref());
+        }
         if querying && let Some(buffered) = fast_path::take(&mut socket) {
             let result = fast_path::serve(&query, &mut socket, buffered).await;
             if let Err(e) = result

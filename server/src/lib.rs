@@ -6,6 +6,7 @@
 //! - `threads`: a thread and a single-threaded runtime for each connection.
 //! - `connection`: one connection's TLS negotiation, startup and idle timeouts, message loop.
 //! - `busy_poll`: polling a quick client's socket between an answer and its next request.
+//! - `client_cpu`: moving a connection to the CPU its local client sends from.
 //! - `tls`: certificates (configured or self-signed), client certificates, reload.
 //! - `policy`: a role's privileges as the engine's table policy.
 //! - `audit`: the audit log, one record per connection and per statement.
@@ -22,6 +23,7 @@
 
 pub mod audit;
 pub mod busy_poll;
+pub mod client_cpu;
 pub mod config;
 pub mod connection;
 pub mod listener;

@@ -177,6 +177,7 @@ impl Server {
             idle_session_timeout: config.idle_session_timeout,
             busy_poll: config.busy_poll,
             poll_slots: Arc::new(PollSlots::for_this_machine()),
+            follow_client_cpu: config.follow_client_cpu,
         });
         let threads = ConnectionThreads::new(config.shutdown_grace);
         Ok(Server {
