@@ -260,10 +260,12 @@ pub(crate) fn format(template: &str, args: &[Option<String>]) -> Result<String, 
             'L' => value.map_or_else(|| "NULL".to_owned(), |v| quote_literal(&v)),
             other => return Err(format!("unrecognized format() type specifier \"{other}\"")),
         };
+        // A negative width from `*` aligns left, as `-` does.
+        let left_align = left_align || width < 0;
         let width = usize::try_from(width.unsigned_abs())
-            .unwrap_or(0)
-            .min(MAX_BUILT);
-        let left_align = left_align || width_spec.starts_with('-');
+            .ok()
+            .filter(|w| *w <= MAX_BUILT)
+            .ok_or_else(|| "format() result is too large".to_owned())?;
         let n = piece.chars().count();
         if n < width {
             let fill = " ".repeat(width - n);
@@ -625,6 +627,15 @@ mod tests {
         assert_eq!(format("100%%", &args(&[])), Ok("100%".to_owned()));
         assert!(format("%s %s", &args(&[Some("a")])).is_err());
         assert!(format("%d", &args(&[Some("1")])).is_err());
+        assert_eq!(
+            format("%2000000000s", &args(&[Some("x")])),
+            Err("format() result is too large".to_owned()),
+            "a width past the value limit is refused, not cut short"
+        );
+        assert_eq!(
+            format("%*s", &args(&[Some("-3"), Some("x")])),
+            Ok("x  ".to_owned())
+        );
     }
 
     #[test]
