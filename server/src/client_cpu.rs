@@ -17,7 +17,10 @@
 //! client sent from. Every [`ClientCpu::EVERY`] messages a connection with a
 //! local client reads it and, when it runs elsewhere, moves there: it narrows
 //! its own affinity to that one CPU, which migrates it, and restores the
-//! affinity at once, so the scheduler stays free to move it again. Remote
+//! affinity at once, so the scheduler stays free to move it again. When it
+//! has to move at every look (one client thread driving more connections than
+//! its CPU can hold, which the scheduler then spreads out), the looks space
+//! out, up to 64 times further apart, rather than fight the scheduler. Remote
 //! clients are left alone: for them that CPU is the network card's receive
 //! queue, and following it could crowd every connection onto one CPU.
 
@@ -33,12 +36,20 @@ use tokio::net::TcpStream;
 pub struct ClientCpu {
     /// Off for remote and Unix-socket clients, and when configured off.
     on: bool,
+    /// Messages since the last look.
     messages: u32,
+    /// Messages between two looks: [`ClientCpu::EVERY`], doubled after each
+    /// look that had to move (the scheduler keeps placing the connection
+    /// elsewhere, as when one client thread drives more connections than its
+    /// CPU can hold), back to [`ClientCpu::EVERY`] after a look that did not.
+    interval: u32,
 }
 
 impl ClientCpu {
     /// How many messages pass between two looks at the client's CPU.
     pub const EVERY: u32 = 512;
+    /// The longest interval, reached after six moves in a row.
+    const MAX_INTERVAL: u32 = Self::EVERY << 6;
 
     /// Follows the client of `socket` when `enabled` and the client is local.
     pub fn new(enabled: bool, socket: &MaybeTls) -> ClientCpu {
@@ -47,27 +58,51 @@ impl ClientCpu {
                 (Ok(peer), Ok(local)) => is_local(peer, local),
                 _ => false,
             });
-        ClientCpu { on, messages: 0 }
+        ClientCpu {
+            on,
+            messages: 0,
+            interval: Self::EVERY,
+        }
     }
 
-    /// Counts a message from the client; every [`ClientCpu::EVERY`]th moves
+    /// Counts a message from the client; at the end of each interval moves
     /// the calling thread to the client's CPU if it runs elsewhere.
     pub fn after_message(&mut self, socket: &MaybeTls) {
         if !self.on {
             return;
         }
-        self.messages = self.messages.wrapping_add(1);
-        if !self.messages.is_multiple_of(Self::EVERY) {
+        self.messages += 1;
+        if self.messages < self.interval {
             return;
         }
-        if let Some(s) = tcp(socket)
-            && let Some(cpu) = client_cpu_elsewhere(&socket2::SockRef::from(s))
-            && let Ok(allowed) = sched_getaffinity(Pid::from_raw(0))
-            && move_to(cpu, &allowed)
-        {
-            tracing::trace!(cpu, "moved to the client's CPU");
-        }
+        self.messages = 0;
+        let moved = tcp(socket).is_some_and(|s| follow(&socket2::SockRef::from(s)));
+        self.looked(moved);
     }
+
+    /// Sets the next interval after a look.
+    fn looked(&mut self, moved: bool) {
+        self.interval = if moved {
+            (self.interval * 2).min(Self::MAX_INTERVAL)
+        } else {
+            Self::EVERY
+        };
+    }
+}
+
+/// Moves the calling thread to its client's CPU if it runs elsewhere; true when it moved.
+fn follow(socket: &socket2::SockRef<'_>) -> bool {
+    let Some(cpu) = client_cpu_elsewhere(socket) else {
+        return false;
+    };
+    let Ok(allowed) = sched_getaffinity(Pid::from_raw(0)) else {
+        return false;
+    };
+    let moved = move_to(cpu, &allowed);
+    if moved {
+        tracing::trace!(cpu, "moved to the client's CPU");
+    }
+    moved
 }
 
 /// The TCP socket under a connection, with or without TLS.
@@ -133,6 +168,23 @@ mod tests {
             addr("[2001:db8::2]:40000"),
             addr("[2001:db8::1]:5432")
         ));
+    }
+
+    #[test]
+    fn moving_at_every_look_spaces_the_looks_out() {
+        let mut c = ClientCpu {
+            on: true,
+            messages: 0,
+            interval: ClientCpu::EVERY,
+        };
+        let mut intervals = Vec::new();
+        for _ in 0..8 {
+            c.looked(true);
+            intervals.push(c.interval / ClientCpu::EVERY);
+        }
+        assert_eq!(intervals, [2, 4, 8, 16, 32, 64, 64, 64]);
+        c.looked(false);
+        assert_eq!(c.interval, ClientCpu::EVERY);
     }
 
     /// A client thread pinned to another CPU than the test thread sends a
