@@ -65,8 +65,9 @@ impl ClientCpu {
         }
     }
 
-    /// Counts a message from the client; at the end of each interval moves
-    /// the calling thread to the client's CPU if it runs elsewhere.
+    /// Counts a turn of the connection's message loop (at least one per
+    /// message); at the end of each interval moves the calling thread to the
+    /// client's CPU if it runs elsewhere.
     pub fn after_message(&mut self, socket: &MaybeTls) {
         if !self.on {
             return;
